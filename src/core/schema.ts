@@ -6,7 +6,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { invalid } from './errors.ts';
 
-export { Type, type Static, type TSchema };
+export { type Static, type TSchema, Type };
 
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
 

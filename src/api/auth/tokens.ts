@@ -1,0 +1,148 @@
+/**
+ * API tokens: the secret is shown once at creation and stored only as its sha256. Lookups are
+ * cached briefly in memory so the data plane does not touch the database per request.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CoreErrors, invalid } from '../../core/errors.ts';
+import { newId, randomSecret } from '../../core/ids.ts';
+import type { Store } from '../../store/store.ts';
+import { isRole, type Role } from './roles.ts';
+
+export const tokenPrefix = 'slw_';
+const cacheMs = 10_000;
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+function hashOf(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function adminTokenFile(home: string): string {
+  return join(home, 'admin-token');
+}
+
+export class TokenService {
+  private readonly cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
+
+  constructor(private readonly store: Store) {}
+
+  async create(options: {
+    name: string;
+    role: string;
+    secret?: string;
+  }): Promise<{ token: string; info: TokenInfo }> {
+    if (!isRole(options.role)) throw invalid('role', `must be one of viewer, scientist, approver, admin`);
+    if (!options.name || options.name.length > 128) throw invalid('name', 'must be 1 to 128 characters');
+    const token = options.secret ?? tokenPrefix + randomSecret(32);
+    const info: TokenInfo = {
+      id: newId('tok-'),
+      name: options.name,
+      role: options.role,
+      createdAt: this.store.clock.now(),
+    };
+    await this.store.db
+      .insertInto('tokens')
+      .values({
+        id: info.id,
+        name: info.name,
+        hash: hashOf(token),
+        role: info.role,
+        created_at: info.createdAt,
+        revoked_at: null,
+      })
+      .execute();
+    return { token, info };
+  }
+
+  /** The token's identity, or undefined when it is unknown or revoked. */
+  async verify(token: string): Promise<TokenInfo | undefined> {
+    const hash = hashOf(token);
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > now) return cached.info;
+    const row = await this.store.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    const info = row && row.revoked_at === null ? toInfo(row) : undefined;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { info, until: now + cacheMs });
+    return info;
+  }
+
+  async list(): Promise<TokenInfo[]> {
+    const rows = await this.store.db.selectFrom('tokens').selectAll().orderBy('created_at').execute();
+    return rows.map(toInfo);
+  }
+
+  async revoke(id: string): Promise<void> {
+    const result = await this.store.db
+      .updateTable('tokens')
+      .set({ revoked_at: this.store.clock.now() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw CoreErrors.notFound({ kind: 'token', name: id });
+    this.cache.clear();
+  }
+
+  /**
+   * First start: when no admin token exists, take `preset` (SLIPWAY_ADMIN_TOKEN) or make one, and
+   * keep it in `<home>/admin-token` (mode 0600) for the CLI. Returns what was created, if anything.
+   */
+  async ensureInitialAdmin(options: {
+    home: string;
+    preset?: string;
+  }): Promise<{ token: string; file: string } | undefined> {
+    const admins = await this.store.db
+      .selectFrom('tokens')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('revoked_at', 'is', null)
+      .limit(1)
+      .execute();
+    if (admins.length > 0) return undefined;
+    const { token } = await this.create({ name: 'initial-admin', role: 'admin', secret: options.preset });
+    const file = adminTokenFile(options.home);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return { token, file };
+  }
+}
+
+/** The admin token saved at first start, if this user can read it. */
+export function readSavedAdminToken(home: string): string | undefined {
+  const file = adminTokenFile(home);
+  if (!existsSync(file)) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toInfo(row: {
+  id: string;
+  name: string;
+  role: string;
+  created_at: number;
+  revoked_at: number | null;
+}): TokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    createdAt: Number(row.created_at),
+    revokedAt: row.revoked_at === null ? undefined : Number(row.revoked_at),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The HTTP server: fastify with JSON schemas on every route, OpenAPI at /openapi.json, Prometheus
+ * at /metrics, health at /healthz, one error format, bearer-token auth. Domains add their routes
+ * as plugins through `routePlugins`.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { type App, version } from '../app.ts';
+import { installAuth } from './auth/plugin.ts';
+import { sendError } from './errors.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { eventRoutes } from './routes/events.ts';
+import { statusRoutes } from './routes/status.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+
+export type RoutePlugin = (server: FastifyInstance, app: App) => Promise<void> | void;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+export interface ServerOptions {
+  /** Extra domain route plugins, registered under the same auth and error handling. */
+  routePlugins?: RoutePlugin[];
+  bodyLimit?: number;
+}
+
+export async function createServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const server: FastifyInstance = Fastify({
+    loggerInstance: app.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    // Per-request log lines cost throughput on the data plane; metrics cover requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 6 * 1024 * 1024,
+    ajv: {
+      // A typo in a field must be an error, not silently dropped.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+    forceCloseConnections: 'idle',
+  });
+  server.decorate('metrics', createMetrics());
+
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Slipway API',
+        version,
+        description: 'Self-hosted MLOps: training, hosting, registry, workflows.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  server.setErrorHandler(sendError);
+  server.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      code: 'SLIPWAY_ROUTE_NOT_FOUND',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      details: {},
+    }),
+  );
+  installAuth(server, { tokens: app.tokens, enabled: app.config.authEnabled });
+
+  server.addHook('onResponse', async (request, reply) => {
+    server.metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  server.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+    version,
+  }));
+  server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    server.swagger(),
+  );
+  server.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type(server.metrics.registry.contentType).send(await server.metrics.registry.metrics()),
+  );
+
+  for (const plugin of [statusRoutes, tokenRoutes, eventRoutes, ...(options.routePlugins ?? [])]) {
+    await server.register(async (scope) => plugin(scope, app), { prefix: '/api/v1' });
+  }
+  return server;
+}

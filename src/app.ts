@@ -1,0 +1,61 @@
+/**
+ * The application: one bundle of the collaborators every domain needs, started from a config and
+ * closed in the reverse order. Domains receive this bundle (or the parts they use) explicitly.
+ */
+
+import { TokenService } from './api/auth/tokens.ts';
+import { Artifacts } from './artifacts/artifacts.ts';
+import type { Config } from './core/config.ts';
+import { EventBus } from './core/events.ts';
+import { createLogger, type Logger } from './core/logging.ts';
+import { Store } from './store/store.ts';
+
+export const version = '0.1.0';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  artifacts: Artifacts;
+  events: EventBus;
+  tokens: TokenService;
+  /** Closers run in reverse order of registration at shutdown (controllers before the store). */
+  onClose(closer: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = await Store.open(config.databaseUrl);
+  const artifacts = new Artifacts({
+    defaultUrl: config.artifactsUrl,
+    s3Endpoint: config.s3Endpoint,
+    s3Region: config.s3Region,
+  });
+  const events = new EventBus(store, (error, event) =>
+    logger.error({ err: error, event: event.type, resource: event.resource }, 'event subscriber failed'),
+  );
+  const tokens = new TokenService(store);
+  const closers: Array<() => Promise<void> | void> = [() => store.close(), () => artifacts.close()];
+  let closed = false;
+  return {
+    config,
+    logger,
+    store,
+    artifacts,
+    events,
+    tokens,
+    onClose: (closer) => closers.push(closer),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const closer of closers.reverse()) {
+        try {
+          await closer();
+        } catch (error) {
+          logger.error({ err: error }, 'error while shutting down');
+        }
+      }
+    },
+  };
+}

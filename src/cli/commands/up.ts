@@ -1,0 +1,49 @@
+/** `slipway up`: start the server on the embedded defaults (or the configured backends). */
+
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config.ts';
+import { startSlipway } from '../../server.ts';
+import { colour } from '../output.ts';
+
+export function registerUp(program: Command) {
+  program
+    .command('up')
+    .description('start the Slipway server (SQLite, local artifacts and the process runtime by default)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default 7007)')
+    .action(async (options: { host?: string; port?: string }) => {
+      const overrides: Record<string, unknown> = {};
+      if (options.host) overrides.host = options.host;
+      if (options.port) overrides.port = Number(options.port);
+      const config = loadConfig({ overrides });
+      const running = await startSlipway(config);
+      const fromHere = relative(process.cwd(), config.home);
+      const home = fromHere && !fromHere.startsWith('..') ? fromHere : config.home;
+      const lines = [
+        `${colour.green('Slipway is up')} at ${colour.bold(running.url)}`,
+        `  database:  ${running.app.store.description}`,
+        `  artifacts: ${running.app.artifacts.defaultStore.rootUri}`,
+      ];
+      if (!config.authEnabled) lines.push(colour.yellow('  auth is OFF (loopback only)'));
+      else if (running.initialAdmin) {
+        lines.push(
+          `  an admin token was created and saved in ${running.initialAdmin.file} (mode 0600). Use it with:`,
+          `    export SLIPWAY_TOKEN=$(cat ${home}/admin-token)`,
+          `    curl -H "Authorization: Bearer $SLIPWAY_TOKEN" ${running.url}/api/v1/status`,
+        );
+      } else {
+        lines.push(`  the admin token is in ${home}/admin-token; the CLI reads it, or set SLIPWAY_TOKEN`);
+      }
+      lines.push(colour.dim('  stop with Ctrl-C'));
+      process.stdout.write(`${lines.join('\n')}\n`);
+
+      const stop = async (signal: string) => {
+        running.app.logger.info({ signal }, 'shutting down');
+        await running.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

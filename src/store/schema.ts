@@ -1,0 +1,45 @@
+/** Table types of the metadata store (Kysely's view of the database). Times are epoch milliseconds. */
+import type { Generated } from 'kysely';
+
+export interface ResourcesTable {
+  kind: string;
+  name: string;
+  arn: string;
+  /** JSON: what the user asked for. */
+  spec: string;
+  /** JSON: what is true now, written by controllers. */
+  status: string;
+  /** Status summary (e.g. InProgress), indexed so controllers find their work without parsing JSON. */
+  phase: string;
+  /** Optimistic concurrency: every write increments it; an update naming a stale version fails. */
+  version: number;
+  created_at: number;
+  updated_at: number;
+  /** Who is reconciling this resource now, and until when (an expired lease may be taken over). */
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  time: number;
+  resource: string;
+  type: string;
+  detail: string;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  /** sha256 of the secret; the secret itself is shown once and never stored. */
+  hash: string;
+  role: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface Database {
+  resources: ResourcesTable;
+  events: EventsTable;
+  tokens: TokensTable;
+}
