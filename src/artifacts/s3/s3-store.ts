@@ -74,10 +74,9 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async get(key: string): Promise<Readable> {
+    const objectKey = this.objectKey(key);
     try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
-      );
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       return response.Body as Readable;
     } catch (error) {
       if (isMissing(error)) throw ArtifactErrors.notFound({ uri: this.uriOf(key) });
@@ -86,10 +85,9 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
+    const objectKey = this.objectKey(key);
     try {
-      const response = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
-      );
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       return {
         key,
         uri: this.uriOf(key),
@@ -135,9 +133,8 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })),
-    );
+    const objectKey = this.objectKey(key);
+    await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })));
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {

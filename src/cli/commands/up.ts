@@ -3,7 +3,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.ts';
-import { startSlipway } from '../../server.ts';
 import { colour } from '../output.ts';
 
 export function registerUp(program: Command) {
@@ -17,6 +16,8 @@ export function registerUp(program: Command) {
       if (options.host) overrides.host = options.host;
       if (options.port) overrides.port = Number(options.port);
       const config = loadConfig({ overrides });
+      // Loaded here so that thin-client commands do not pay for the server's imports.
+      const { startSlipway } = await import('../../server.ts');
       const running = await startSlipway(config);
       const fromHere = relative(process.cwd(), config.home);
       const home = fromHere && !fromHere.startsWith('..') ? fromHere : config.home;
