@@ -4,9 +4,11 @@ import { createServer, type ServerOptions } from './api/server.ts';
 import { type App, createApp } from './app.ts';
 import type { Config } from './core/config.ts';
 import type { Logger } from './core/logging.ts';
+import { createPlatform, type Platform } from './platform.ts';
 
 export interface RunningSlipway {
   app: App;
+  platform: Platform;
   server: FastifyInstance;
   url: string;
   initialAdmin?: { token: string; file: string };
@@ -23,11 +25,17 @@ export async function startSlipway(
       home: config.home,
       preset: config.adminToken,
     });
-    const server = await createServer(app, options);
+    const platform = createPlatform(app);
+    const server = await createServer(app, {
+      ...options,
+      routePlugins: [...platform.routePlugins, ...(options.routePlugins ?? [])],
+    });
     const address = await server.listen({ host: config.host, port: config.port });
     app.onClose(() => server.close());
+    platform.start();
     return {
       app,
+      platform,
       server,
       url: address.replace('[::1]', 'localhost'),
       initialAdmin,

@@ -26,6 +26,8 @@ export const ConfigSchema = StrictObject({
   python: Type.String({ minLength: 1 }),
   /** GPU indices this host may hand to jobs, e.g. [0, 1]. */
   gpus: Type.Array(Type.Integer({ minimum: 0 })),
+  /** Seconds between SIGTERM and SIGKILL when a job is stopped (SageMaker gives 120). */
+  stopGraceSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
   /** Initial admin token; only used on first start when no admin token exists yet. */
   adminToken: Type.Optional(Type.String({ minLength: 16 })),
 });
@@ -44,6 +46,7 @@ const environmentKeys: Record<string, { key: keyof Config; parse: (text: string)
   SLIPWAY_PYTHON: { key: 'python', parse: String },
   SLIPWAY_GPUS: { key: 'gpus', parse: parseIntegerList },
   SLIPWAY_ADMIN_TOKEN: { key: 'adminToken', parse: String },
+  SLIPWAY_STOP_GRACE_SECONDS: { key: 'stopGraceSeconds', parse: parseInteger },
 };
 
 /** Variables read elsewhere (by the CLI or this loader) that are not config keys. */
@@ -61,6 +64,7 @@ export function defaultConfig(home: string): Config {
     logLevel: 'info',
     python: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
     gpus: [],
+    stopGraceSeconds: 120,
   };
 }
 

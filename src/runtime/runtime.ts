@@ -47,6 +47,8 @@ export interface RunExit {
 
 export interface RunHandle {
   readonly id: string;
+  /** The host process id, where the runtime has one (process runtime), so a restart can clean up. */
+  readonly pid?: number;
   /** Resolves when the run has ended (whatever the reason). */
   readonly exited: Promise<RunExit>;
   /** SIGTERM, then SIGKILL after `graceMs` if still running. Resolves once it has exited. */

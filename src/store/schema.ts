@@ -38,8 +38,19 @@ export interface TokensTable {
   revoked_at: number | null;
 }
 
+export interface MetricPointsTable {
+  id: Generated<number>;
+  /** `training-job/<name>` or `run/<id>`. */
+  owner: string;
+  name: string;
+  step: number;
+  value: number;
+  time: number;
+}
+
 export interface Database {
   resources: ResourcesTable;
   events: EventsTable;
   tokens: TokensTable;
+  metric_points: MetricPointsTable;
 }

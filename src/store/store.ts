@@ -323,6 +323,23 @@ export class Store {
     });
   }
 
+  /** Extends a lease this owner holds; false when it was lost (expired and taken by someone else). */
+  async renewLease(options: {
+    kind: string;
+    name: string;
+    owner: string;
+    leaseMs: number;
+  }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('resources')
+      .set({ lease_expires_at: this.clock.now() + options.leaseMs })
+      .where('kind', '=', options.kind)
+      .where('name', '=', options.name)
+      .where('lease_owner', '=', options.owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async releaseResource(options: { kind: string; name: string; owner: string }): Promise<void> {
     await this.db
       .updateTable('resources')

@@ -58,6 +58,7 @@ export class ProcessRuntime implements Runtime {
     };
     return {
       id: spec.id,
+      pid: child.pid,
       exited,
       async stop(graceMs: number) {
         signalGroup('SIGTERM');
