@@ -340,6 +340,28 @@ export class Store {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** Distinct lease holders of a kind, so a replica can spot leases held by processes that died. */
+  async leaseOwners(kind: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('resources')
+      .select('lease_owner')
+      .distinct()
+      .where('kind', '=', kind)
+      .where('lease_owner', 'is not', null)
+      .execute();
+    return rows.map((row) => row.lease_owner!);
+  }
+
+  /** Frees every lease `owner` holds (it is known to be gone). */
+  async releaseLeasesOf(options: { kind: string; owner: string }): Promise<void> {
+    await this.db
+      .updateTable('resources')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('kind', '=', options.kind)
+      .where('lease_owner', '=', options.owner)
+      .execute();
+  }
+
   async releaseResource(options: { kind: string; name: string; owner: string }): Promise<void> {
     await this.db
       .updateTable('resources')

@@ -11,6 +11,7 @@ import type { Artifacts } from '../artifacts/artifacts.ts';
 import { packDirectory, unpackTo } from '../artifacts/tarball.ts';
 import type { EventBus } from '../core/events.ts';
 import type { Logger } from '../core/logging.ts';
+import { isDeadLocalOwner } from '../core/replica.ts';
 import type { MetricStore } from '../experiments/metric-store.ts';
 import type { GpuAllocator } from '../runtime/gpus.ts';
 import type { RunExit, RunHandle, RunSpec, Runtime } from '../runtime/runtime.ts';
@@ -67,7 +68,7 @@ export class TrainingController {
 
   constructor(private readonly deps: TrainingControllerDeps) {
     this.pollMs = deps.pollMs ?? 500;
-    this.leaseMs = deps.leaseMs ?? 30_000;
+    this.leaseMs = deps.leaseMs ?? 15_000;
   }
 
   start(): void {
@@ -115,6 +116,9 @@ export class TrainingController {
     if (this.closed || this.polling) return;
     this.polling = true;
     try {
+      for (const owner of await this.deps.store.leaseOwners(trainingJobKind)) {
+        if (isDeadLocalOwner(owner)) await this.deps.store.releaseLeasesOf({ kind: trainingJobKind, owner });
+      }
       const names = await this.deps.store.claimResources({
         kind: trainingJobKind,
         phases: ['InProgress', 'Stopping'],

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
-import { newId } from '../core/ids.ts';
+import { replicaIdentity } from '../core/replica.ts';
 import type { MetricStore } from '../experiments/metric-store.ts';
 import type { GpuAllocator } from '../runtime/gpus.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -50,7 +50,7 @@ export function createTrainingModule(
     builtins: options.builtins,
     python: app.config.python,
     workFolder: join(app.config.home, 'work', 'training-jobs'),
-    owner: `${process.pid}-${newId()}`,
+    owner: replicaIdentity(),
     logger: app.logger.child({ component: 'training' }),
     stopGraceMs: app.config.stopGraceSeconds * 1000,
   });
