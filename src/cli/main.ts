@@ -2,8 +2,10 @@
 import { Command } from 'commander';
 import { version } from '../app.ts';
 import { isSlipwayError } from '../core/errors.ts';
+import { registerJobs } from './commands/jobs.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
+import { registerTrain } from './commands/train.ts';
 import { registerUp } from './commands/up.ts';
 import { colour, printJson } from './output.ts';
 
@@ -17,6 +19,8 @@ const program = new Command('slipway')
 registerUp(program);
 registerStatus(program);
 registerToken(program);
+registerTrain(program);
+registerJobs(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@
  * The TypeScript client of the REST API (used by the CLI and by users' code). Errors come back as
  * SlipwayError with the server's code, message and details.
  */
-import { type ErrorKind, errorKinds, SlipwayError } from '../core/errors.ts';
+import { type ErrorKind, SlipwayError } from '../core/errors.ts';
 
 export interface ClientOptions {
   url?: string;
@@ -32,12 +32,13 @@ export class SlipwayClient {
     this.headers = options.headers ?? {};
   }
 
-  async request<T = unknown>(
+  /** Sends a request; a non-2xx answer becomes a SlipwayError. */
+  private async send(
     method: string,
     path: string,
     body?: unknown,
     query?: Record<string, unknown>,
-  ): Promise<T> {
+  ): Promise<Response> {
     const url = new URL(this.url + path);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
@@ -62,23 +63,35 @@ export class SlipwayClient {
         },
       );
     }
+    if (response.ok) return response;
     const text = await response.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const payload = (parsed ?? {}) as {
-        code?: string;
-        message?: string;
-        details?: Record<string, unknown>;
-      };
-      const kind = kindOfStatus[response.status] ?? (response.status >= 500 ? 'internal' : 'validation');
-      throw new SlipwayError(
-        payload.code ?? `SLIPWAY_HTTP_${response.status}`,
-        errorKinds.includes(kind) ? kind : 'internal',
-        payload.message ?? `${method} ${path} answered ${response.status}`,
-        payload.details ?? {},
-      );
-    }
-    return parsed as T;
+    const payload = (text ? safeJson(text) : {}) as {
+      code?: string;
+      message?: string;
+      details?: Record<string, unknown>;
+    };
+    throw new SlipwayError(
+      payload.code ?? `SLIPWAY_HTTP_${response.status}`,
+      kindOfStatus[response.status] ?? (response.status >= 500 ? 'internal' : 'validation'),
+      payload.message ?? `${method} ${path} answered ${response.status}`,
+      payload.details ?? {},
+    );
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, unknown>,
+  ): Promise<T> {
+    const text = await (await this.send(method, path, body, query)).text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** A streaming GET (logs): the body's chunks as they arrive. */
+  async stream(path: string, query?: Record<string, unknown>): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send('GET', path, undefined, query);
+    return response.body ?? (async function* () {})();
   }
 
   get<T = unknown>(path: string, query?: Record<string, unknown>) {
