@@ -33,23 +33,16 @@ export async function runCase(c: ConformanceCase): Promise<{ result: ExecutionRe
     collaborators: world.collaborators,
   });
   if (c.error !== undefined) {
-    assert.equal(
-      result.status,
-      'FAILED',
-      `expected a failure, got ${JSON.stringify(result.status === 'SUCCEEDED' ? result.output : result)}`,
-    );
-    if (result.status !== 'SUCCEEDED') {
-      assert.equal(result.error, c.error, `cause was: ${result.cause}`);
-      if (typeof c.cause === 'string') assert.equal(result.cause, c.cause);
-      else if (c.cause) assert.match(result.cause, c.cause);
-    }
+    if (result.status === 'SUCCEEDED')
+      assert.fail(`expected ${c.error}, got output ${JSON.stringify(result.output)}`);
+    assert.equal(result.status, 'FAILED');
+    assert.equal(result.error, c.error, `cause was: ${result.cause}`);
+    if (typeof c.cause === 'string') assert.equal(result.cause, c.cause);
+    else if (c.cause) assert.match(result.cause, c.cause);
   } else if (c.output !== undefined) {
-    assert.equal(
-      result.status,
-      'SUCCEEDED',
-      result.status !== 'SUCCEEDED' ? `${result.error}: ${result.cause}` : '',
-    );
-    if (result.status === 'SUCCEEDED') assert.deepEqual(result.output, c.output);
+    if (result.status !== 'SUCCEEDED')
+      assert.fail(`expected success, got ${result.status} ${result.error}: ${result.cause}`);
+    assert.deepEqual(result.output, c.output);
   }
   if (c.sleeps) assert.deepEqual(world.clock.elapsed, c.sleeps);
   c.check?.(result, world);
