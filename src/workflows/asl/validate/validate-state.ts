@@ -40,6 +40,8 @@ export function checkState(ctx: StateContext) {
     return;
   }
   for (const key of Object.keys(state)) {
+    // Next/End on a terminal state get a more specific message from checkTransition.
+    if (key === 'Next' || key === 'End') continue;
     if (!allowedFields[type].has(key)) problems.add(`${field}.${key}`, `is not a field of a ${type} state`);
     else if (language === 'JSONata' && jsonPathOnlyFields.has(key))
       problems.add(`${field}.${key}`, `${key} is a JSONPath field; this state uses JSONata`);
