@@ -27,6 +27,7 @@ export function compact(run: MachineRun): MachineRun {
     variables: {},
     state: null,
     lastEventId: run.lastEventId,
+    settled: true,
   };
   if (run.output !== undefined) out.output = run.output;
   if (run.error !== undefined) out.error = run.error;

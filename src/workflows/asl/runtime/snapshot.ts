@@ -48,6 +48,11 @@ export interface MachineRun {
   output?: Json;
   error?: string;
   cause?: string;
+  /**
+   * Set once the parent (Parallel or Map) has recorded this run's end. A run can finish and be
+   * checkpointed before that, so a resumed parent still owes it its MapIteration* event.
+   */
+  settled?: boolean;
 }
 
 export interface StateRun {

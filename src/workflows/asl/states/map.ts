@@ -161,7 +161,7 @@ async function attemptMap(scope: StateScope): Promise<StateOutcome> {
         (tolerated.percentage !== undefined && (failures * 100) / total > tolerated.percentage)
       : failures > 0;
 
-  let failures = map.iterations.filter((run) => run?.status === 'failed').length;
+  let failures = map.iterations.filter((run) => run?.settled && run.status === 'failed').length;
   let firstFailure: MachineRun | null = null;
   const stop = childController(scope.signal);
   let nextIndex = 0;
@@ -170,7 +170,7 @@ async function attemptMap(scope: StateScope): Promise<StateOutcome> {
       const index = nextIndex++;
       if (index >= total) return;
       let run = map.iterations[index];
-      if (run && run.status !== 'running') continue;
+      if (run?.settled) continue;
       if (!run) {
         const input = await iterationInput(scope, map, index);
         const started = emit(scope, 'MapIterationStarted', { name: scope.name, index });

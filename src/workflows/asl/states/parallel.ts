@@ -72,7 +72,8 @@ async function attemptParallel(scope: StateScope): Promise<StateOutcome> {
     emit(scope, 'ParallelStateAborted');
     throwIfAborted(scope.signal);
   }
-  const failed = failure as MachineRun | null;
+  // A branch that failed before a restart is found in the snapshot rather than by the loop above.
+  const failed = (failure as MachineRun | null) ?? runs.find((run) => run.status === 'failed') ?? null;
   if (failed) {
     emit(scope, 'ParallelStateFailed', { error: failed.error ?? '', cause: failed.cause ?? '' });
     state.branches = undefined; // a retry starts every branch afresh
