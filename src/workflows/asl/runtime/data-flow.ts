@@ -14,7 +14,16 @@ import type { Json, JsonObject } from '../types.ts';
 import { contextObject, type StateOutcome, type StateScope } from './runtime.ts';
 
 export function pathScope(scope: StateScope, input: Json, context?: Json): PathScope {
-  return { input, context: context ?? contextObject(scope), variables: scope.machine.variables };
+  // The context object is built only when a path actually reads `$$` (most never do).
+  let built = context;
+  return {
+    input,
+    get context() {
+      built ??= contextObject(scope);
+      return built;
+    },
+    variables: scope.machine.variables,
+  };
 }
 
 export function jsonataScope(
