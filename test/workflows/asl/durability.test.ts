@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  createExecution,
   type ExecutionSnapshot,
   type HistoryEvent,
   type Json,
@@ -258,6 +259,28 @@ describe('resume from a snapshot', () => {
     // 4 s left of the first interval, then the second (20 s) retry, then no more: 2 attempts in all.
     assert.deepEqual(world.clock.elapsed, [4000, 20_000]);
     assert.equal(world.calls.length, 2);
+  });
+
+  it('createExecution then resumeExecution starts the execution (ExecutionStarted first)', async () => {
+    const world = createWorld({ tasks: sequentialTasks() });
+    const snapshot = createExecution({
+      definition: sequential as never,
+      input: { a: 1 },
+      name: 'run-1',
+      collaborators: world.collaborators,
+    });
+    assert.equal(snapshot.status, 'RUNNING');
+    assert.equal(snapshot.nextEventId, 1);
+    const result = await resumeExecution({
+      definition: sequential as never,
+      snapshot,
+      collaborators: world.collaborators,
+    });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.equal(result.snapshot.execution.name, 'run-1');
+    assert.equal(world.history[0].type, 'ExecutionStarted');
+    assert.deepEqual(world.history[0].details.input, { a: 1 });
+    assertGapFree(world.history);
   });
 
   it('resuming a finished snapshot returns its result without running anything', async () => {

@@ -1,6 +1,7 @@
 /**
  * Starting, resuming and finishing executions. `startExecution` validates the definition, emits
- * ExecutionStarted and runs; `resumeExecution` continues a snapshot where its last checkpoint
+ * ExecutionStarted and runs; `createExecution` only builds the initial snapshot (persist it, then
+ * run it with `resumeExecution`, which emits ExecutionStarted for it); `resumeExecution` continues a snapshot where its last checkpoint
  * left it (the caller should drop any stored history events with id >= snapshot.nextEventId
  * first: they were emitted after that checkpoint and will be emitted again).
  */
@@ -79,15 +80,7 @@ export function createExecution(options: StartOptions): ExecutionSnapshot {
 
 export async function startExecution(options: StartOptions): Promise<ExecutionResult> {
   const snapshot = createExecution(options);
-  const rt = makeRuntime(options, snapshot);
-  const details: Record<string, Json> = {
-    input: snapshot.execution.input,
-    stateMachineArn: snapshot.execution.stateMachineId,
-  };
-  if (snapshot.execution.roleArn) details.roleArn = snapshot.execution.roleArn;
-  rt.recorder.emit(snapshot.root, 'ExecutionStarted', details);
-  await rt.recorder.checkpoint();
-  return drive(rt, options);
+  return drive(makeRuntime(options, snapshot), options);
 }
 
 export async function resumeExecution(options: ResumeOptions): Promise<ExecutionResult> {
@@ -143,6 +136,16 @@ async function drive(rt: Runtime, options: RunOptions): Promise<ExecutionResult>
     );
   }
   const language: QueryLanguage = options.definition.QueryLanguage ?? 'JSONPath';
+  // A snapshot from createExecution has emitted nothing yet: this run is its start.
+  if (snapshot.nextEventId === 1) {
+    const details: Record<string, Json> = {
+      input: snapshot.execution.input,
+      stateMachineArn: snapshot.execution.stateMachineId,
+    };
+    if (snapshot.execution.roleArn) details.roleArn = snapshot.execution.roleArn;
+    rt.recorder.emit(snapshot.root, 'ExecutionStarted', details);
+    await rt.recorder.checkpoint();
+  }
   try {
     await runMachine(rt, options.definition, snapshot.root, language, controller.signal);
     const { root } = snapshot;

@@ -115,15 +115,16 @@ async function invokeWithTimeouts(scope: StateScope, call: Invocation): Promise<
       ),
     );
   let heartbeat = () => {};
+  let beat: AbortController | null = null;
   if (call.heartbeatSeconds !== undefined) {
     const seconds = call.heartbeatSeconds;
-    let beat: AbortController | null = null;
     let expire: (error: StatesError) => void = () => {};
     racers.push(new Promise<never>((_, reject) => (expire = reject)));
+    // Each heartbeat cancels the pending heartbeat timer and starts a new one.
     heartbeat = () => {
       beat?.abort();
+      if (timers.signal.aborted) return;
       beat = new AbortController();
-      timers.signal.addEventListener('abort', () => beat?.abort(), { once: true });
       timer(
         seconds,
         beat.signal,
@@ -160,6 +161,7 @@ async function invokeWithTimeouts(scope: StateScope, call: Invocation): Promise<
     );
   } finally {
     timers.abort();
+    (beat as AbortController | null)?.abort();
     // Stops a task that lost the race to a timer; a finished task ignores it.
     task.controller.abort(new StatesError(StatesErrorNames.Timeout, 'The task timed out.'));
     task.dispose();
