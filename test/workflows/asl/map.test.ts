@@ -158,6 +158,30 @@ runCases('Map (inline)', [
     output: { Error: 'X', Cause: '' },
   },
   {
+    name: 'iterations read outer variables but their assignments stay inside',
+    definition: {
+      StartAt: 'Set',
+      States: {
+        Set: { Type: 'Pass', Assign: { factor: 10 }, Next: 'M' },
+        M: {
+          Type: 'Map',
+          ItemSelector: { 'v.$': '$$.Map.Item.Value', 'f.$': '$factor' },
+          ItemProcessor: processor({ P: { Type: 'Pass', Assign: { factor: 99 }, End: true } }),
+          Next: 'After',
+        },
+        After: { Type: 'Pass', Parameters: { 'results.$': '$', 'factor.$': '$factor' }, End: true },
+      },
+    },
+    input: [1, 2],
+    output: {
+      results: [
+        { v: 1, f: 10 },
+        { v: 2, f: 10 },
+      ],
+      factor: 10,
+    },
+  },
+  {
     name: 'history of a Map state',
     definition: single({ Type: 'Map', ItemProcessor: processor({ P: { Type: 'Pass', End: true } }) }),
     input: ['only'],

@@ -267,6 +267,33 @@ runCases('Catch', [
     },
   },
   {
+    name: 'States.ALL does not catch States.DataLimitExceeded',
+    note: 'AWS: DataLimitExceeded is terminal and cannot be caught by States.ALL',
+    definition: withHandler({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handler' }] }),
+    tasks: { fn: () => 'x'.repeat(300 * 1024) },
+    error: 'States.DataLimitExceeded',
+  },
+  {
+    name: 'JSONPath Assign in a Task reads the result after ResultSelector',
+    definition: {
+      StartAt: 'S',
+      States: {
+        S: {
+          Type: 'Task',
+          Resource: 'fn',
+          ResultSelector: { 'id.$': '$.job.id' },
+          Assign: { 'jobId.$': '$.id' },
+          ResultPath: null,
+          Next: 'Use',
+        },
+        Use: { Type: 'Pass', Parameters: { 'job.$': '$jobId', 'input.$': '$' }, End: true },
+      },
+    },
+    tasks: { fn: () => ({ job: { id: 'j-1' } }) },
+    input: { keep: 1 },
+    output: { job: 'j-1', input: { keep: 1 } },
+  },
+  {
     name: 'States.Timeout can be caught',
     definition: withHandler({
       TimeoutSeconds: 2,
