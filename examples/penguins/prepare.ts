@@ -8,9 +8,22 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const columns = ['sex', 'species', 'island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];
+const columns = [
+  'sex',
+  'species',
+  'island',
+  'bill_length_mm',
+  'bill_depth_mm',
+  'flipper_length_mm',
+  'body_mass_g',
+];
 
-export function preparePenguins(options: { input: string; output: string; testFraction?: number; seed?: number }) {
+export function preparePenguins(options: {
+  input: string;
+  output: string;
+  testFraction?: number;
+  seed?: number;
+}) {
   const [header, ...lines] = readFileSync(options.input, 'utf8').trim().split('\n');
   const names = header!.split(',');
   const indices = columns.map((column) => {
@@ -65,5 +78,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const input = process.argv[2] ?? join(import.meta.dirname, 'data', 'penguins.csv');
   const output = process.argv[3] ?? join(import.meta.dirname, 'prepared');
   const result = preparePenguins({ input, output });
-  console.log(`${result.rows} rows: ${result.rows - result.testRows} to ${result.train}, ${result.testRows} to ${result.test}`);
+  console.log(
+    `${result.rows} rows: ${result.rows - result.testRows} to ${result.train}, ${result.testRows} to ${result.test}`,
+  );
 }
