@@ -1,0 +1,39 @@
+/** What a production variant runs on: instances that turn a request body into a response body. */
+import type { InstanceStatus } from '../../hosting/types.ts';
+import type { TensorInfo } from './onnx-model.ts';
+
+export interface InvokeRequest {
+  body: Buffer;
+  contentType: string;
+  accept: string;
+}
+
+export interface InvokeResponse {
+  body: Buffer | string;
+  contentType: string;
+}
+
+export interface VariantBackend {
+  /** Live instance states, for describe. */
+  instances(): InstanceStatus[];
+  /** True when at least one instance can take a request. */
+  ready(): boolean;
+  invoke(request: InvokeRequest): Promise<InvokeResponse>;
+  /** Open Inference Protocol: run named tensors (ONNX backends). */
+  infer?(inputs: Record<string, { data: unknown[]; shape: number[]; datatype: string }>): Promise<Record<string, { data: unknown[]; dims: number[]; type: string }>>;
+  /** Input and output tensors, where the backend knows them. */
+  describeTensors?(): { inputs: TensorInfo[]; outputs: TensorInfo[] } | undefined;
+  /** Changes the number of instances (scale out or in). */
+  scale(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown by backends for a request the model refuses (4xx) vs a failure of the model (5xx). */
+export class BackendError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

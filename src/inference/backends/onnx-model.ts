@@ -1,0 +1,192 @@
+/**
+ * An ONNX model behind the inference contract: rows in, predictions out. With Slipway's
+ * metadata.json (built-in algorithms) rows may be positional in training-column order or records by
+ * column name, and feed the model's named inputs; without it, a model with one float input takes
+ * positional numeric rows.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { HostingErrors } from '../../hosting/errors.ts';
+import type { Cell, Row } from '../payload.ts';
+
+interface InputDescription {
+  name: string;
+  type: 'float32' | 'string';
+  columns: string[];
+}
+
+interface Metadata {
+  format?: string;
+  features: Array<{ name: string; type: string }>;
+  inputs: InputDescription[];
+  classes?: Array<string | number>;
+  task?: string;
+}
+
+export interface TensorInfo {
+  name: string;
+  datatype: 'FP32' | 'BYTES' | 'INT64';
+  shape: number[];
+}
+
+export class OnnxModel {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly metadata: Metadata | undefined,
+    private readonly columns: string[],
+  ) {}
+
+  static async load(modelDir: string, options: { intraOpThreads?: number } = {}): Promise<OnnxModel> {
+    const file = ['model.onnx', 'model/model.onnx'].map((f) => join(modelDir, f)).find((f) => existsSync(f));
+    if (!file) throw new Error(`no model.onnx in ${modelDir}`);
+    const session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: options.intraOpThreads ?? 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    const metadataFile = join(file, '..', 'metadata.json');
+    const metadata = existsSync(metadataFile) ? (JSON.parse(readFileSync(metadataFile, 'utf8')) as Metadata) : undefined;
+    const columns = metadata ? metadata.features.map((f) => f.name) : [];
+    if (!metadata && session.inputNames.length !== 1) {
+      throw new Error('an ONNX model without metadata.json must have exactly one (float) input');
+    }
+    return new OnnxModel(session, metadata, columns);
+  }
+
+  /** Input and output tensors, for the Open Inference Protocol's model metadata. */
+  describe(): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+    if (this.metadata) {
+      return {
+        inputs: this.metadata.inputs.map((i) => ({
+          name: i.name,
+          datatype: i.type === 'string' ? 'BYTES' : 'FP32',
+          shape: [-1, i.columns.length],
+        })),
+        outputs: this.session.outputNames.map((name) => ({ name, datatype: name === 'label' ? labelType(this.metadata!) : 'FP32', shape: [-1] })),
+      };
+    }
+    return {
+      inputs: this.session.inputNames.map((name) => ({ name, datatype: 'FP32', shape: [-1, -1] })),
+      outputs: this.session.outputNames.map((name) => ({ name, datatype: 'FP32', shape: [-1] })),
+    };
+  }
+
+  /** One prediction per row: `{label, probabilities}` for classifiers, `{prediction}` for regressors. */
+  async predict(rows: Row[], columnNames?: string[]): Promise<Array<Record<string, unknown>>> {
+    const feeds = this.metadata ? this.featureFeeds(rows, columnNames) : this.plainFeed(rows);
+    const results = await this.session.run(feeds);
+    return this.toPredictions(results, rows.length);
+  }
+
+  /** Runs raw named tensors (Open Inference Protocol). */
+  async runTensors(inputs: Record<string, { data: unknown[]; shape: number[]; datatype: string }>) {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(inputs)) {
+      feeds[name] =
+        tensor.datatype === 'BYTES'
+          ? new ort.Tensor('string', tensor.data.map(String), tensor.shape)
+          : new ort.Tensor('float32', Float32Array.from(tensor.data as number[]), tensor.shape);
+    }
+    return this.session.run(feeds);
+  }
+
+  private featureFeeds(rows: Row[], columnNames?: string[]): Record<string, ort.Tensor> {
+    const metadata = this.metadata!;
+    const feeds: Record<string, ort.Tensor> = {};
+    const positionOf = new Map<string, number>();
+    const names = columnNames ?? this.columns;
+    names.forEach((name, index) => positionOf.set(name, index));
+    for (const input of metadata.inputs) {
+      const width = input.columns.length;
+      const positions = input.columns.map((column) => positionOf.get(column));
+      if (input.type === 'float32') {
+        const data = new Float32Array(rows.length * width);
+        for (let r = 0; r < rows.length; r++) {
+          for (let c = 0; c < width; c++) {
+            const value = cellOf(rows[r]!, input.columns[c]!, positions[c], r, names.length);
+            const number = value === null ? Number.NaN : typeof value === 'number' ? value : Number(value);
+            if (Number.isNaN(number) && value !== null) {
+              throw HostingErrors.badPayload({ reason: `row ${r + 1}: ${input.columns[c]} must be a number, got ${JSON.stringify(value)}` });
+            }
+            data[r * width + c] = number;
+          }
+        }
+        feeds[input.name] = new ort.Tensor('float32', data, [rows.length, width]);
+      } else {
+        const data: string[] = new Array(rows.length * width);
+        for (let r = 0; r < rows.length; r++) {
+          for (let c = 0; c < width; c++) {
+            const value = cellOf(rows[r]!, input.columns[c]!, positions[c], r, names.length);
+            data[r * width + c] = value === null ? '' : String(value);
+          }
+        }
+        feeds[input.name] = new ort.Tensor('string', data, [rows.length, width]);
+      }
+    }
+    return feeds;
+  }
+
+  private plainFeed(rows: Row[]): Record<string, ort.Tensor> {
+    const width = Array.isArray(rows[0]) ? rows[0].length : Object.keys(rows[0]!).length;
+    const data = new Float32Array(rows.length * width);
+    rows.forEach((row, r) => {
+      const cells = Array.isArray(row) ? row : Object.values(row);
+      if (cells.length !== width) {
+        throw HostingErrors.badPayload({ reason: `row ${r + 1}: expected ${width} values, got ${cells.length}` });
+      }
+      cells.forEach((cell, c) => {
+        const number = typeof cell === 'number' ? cell : Number(cell);
+        if (Number.isNaN(number)) throw HostingErrors.badPayload({ reason: `row ${r + 1}, column ${c + 1}: not a number` });
+        data[r * width + c] = number;
+      });
+    });
+    return { [this.session.inputNames[0]!]: new ort.Tensor('float32', data, [rows.length, width]) };
+  }
+
+  private toPredictions(results: ort.InferenceSession.OnnxValueMapType, count: number): Array<Record<string, unknown>> {
+    const predictions: Array<Record<string, unknown>> = [];
+    const label = results.label;
+    const probabilities = results.probabilities;
+    const prediction = results.prediction ?? (this.metadata ? undefined : results[this.session.outputNames[0]!]);
+    const classes = probabilities ? probabilities.dims[1] ?? 1 : 0;
+    for (let r = 0; r < count; r++) {
+      const out: Record<string, unknown> = {};
+      if (label) out.label = normalise(label.data[r]);
+      if (probabilities) {
+        out.probabilities = Array.from((probabilities.data as Float32Array).subarray(r * classes, (r + 1) * classes), round);
+      }
+      if (prediction) {
+        const width = prediction.dims[1] ?? 1;
+        const values = Array.from((prediction.data as Float32Array).subarray(r * width, (r + 1) * width), round);
+        out.prediction = width === 1 ? values[0] : values;
+      }
+      predictions.push(out);
+    }
+    return predictions;
+  }
+}
+
+function cellOf(row: Row, column: string, position: number | undefined, rowIndex: number, expectedWidth: number): Cell {
+  if (Array.isArray(row)) {
+    if (row.length !== expectedWidth) {
+      throw HostingErrors.badPayload({ reason: `row ${rowIndex + 1}: expected ${expectedWidth} values, got ${row.length}` });
+    }
+    return row[position!] ?? null;
+  }
+  if (!(column in row)) throw HostingErrors.badPayload({ reason: `row ${rowIndex + 1}: missing field "${column}"` });
+  return row[column] ?? null;
+}
+
+function labelType(metadata: Metadata): 'BYTES' | 'INT64' {
+  return typeof metadata.classes?.[0] === 'number' ? 'INT64' : 'BYTES';
+}
+
+function normalise(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/** Float32 noise (0.10000000149) helps nobody reading a prediction. */
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,143 @@
+/**
+ * Data capture in SageMaker's format: one JSON line per sampled request with endpointInput /
+ * endpointOutput ({observedContentType, mode, data, encoding}) and eventMetadata ({eventId,
+ * inferenceTime}). Lines are buffered in memory and written as one object per rotation period under
+ * <destination>/<endpoint>/<variant>/yyyy/mm/dd/hh/. Capture never blocks or fails a request: a
+ * failed write is logged and counted, and the buffer is bounded.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
+import type { Logger } from '../core/logging.ts';
+import type { DataCaptureConfig } from '../hosting/types.ts';
+
+const maxBufferedLines = 50_000;
+
+interface CapturedRecord {
+  variant: string;
+  line: string;
+}
+
+export class CaptureWriter {
+  private buffer: CapturedRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  dropped = 0;
+  written = 0;
+  failures = 0;
+  private readonly csvTypes: Set<string>;
+  private readonly jsonTypes: Set<string>;
+
+  constructor(
+    private readonly options: {
+      endpointName: string;
+      config: DataCaptureConfig;
+      store: ArtifactStore;
+      logger: Logger;
+      random?: () => number;
+    },
+  ) {
+    const header = options.config.captureContentTypeHeader;
+    this.csvTypes = new Set(header?.csvContentTypes ?? ['text/csv']);
+    this.jsonTypes = new Set(header?.jsonContentTypes ?? ['application/json', 'application/jsonlines']);
+    this.timer = setInterval(() => void this.flush(), (options.config.rotationSeconds ?? 60) * 1000);
+    this.timer.unref();
+  }
+
+  private get captureInput() {
+    return this.options.config.captureOptions.some((o) => o.captureMode === 'Input');
+  }
+  private get captureOutput() {
+    return this.options.config.captureOptions.some((o) => o.captureMode === 'Output');
+  }
+
+  /** Decides per request, before the work, whether it is sampled. */
+  sampled(): boolean {
+    if (this.options.config.enableCapture === false) return false;
+    return (this.options.random ?? Math.random)() * 100 < this.options.config.initialSamplingPercentage;
+  }
+
+  record(options: {
+    variant: string;
+    input: Buffer;
+    inputType: string;
+    output: Buffer | string;
+    outputType: string;
+    inferenceId?: string;
+  }): void {
+    if (this.buffer.length >= maxBufferedLines) {
+      this.dropped++;
+      return;
+    }
+    const event: Record<string, unknown> = {
+      captureData: {
+        ...(this.captureInput ? { endpointInput: this.encode(options.input, options.inputType, 'INPUT') } : {}),
+        ...(this.captureOutput ? { endpointOutput: this.encode(options.output, options.outputType, 'OUTPUT') } : {}),
+      },
+      eventMetadata: {
+        eventId: randomUUID(),
+        inferenceTime: new Date().toISOString(),
+        ...(options.inferenceId ? { inferenceId: options.inferenceId } : {}),
+      },
+      eventVersion: '0',
+    };
+    this.buffer.push({ variant: options.variant, line: JSON.stringify(event) });
+  }
+
+  /** CSV and JSON stay readable text; anything else is base64, as SageMaker does. */
+  private encode(data: Buffer | string, contentType: string, mode: 'INPUT' | 'OUTPUT') {
+    const type = contentType.split(';')[0]!.trim();
+    const text = this.csvTypes.has(type) ? 'CSV' : this.jsonTypes.has(type) ? 'JSON' : undefined;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    return {
+      observedContentType: contentType,
+      mode,
+      data: text ? bytes.toString('utf8') : bytes.toString('base64'),
+      encoding: text ?? 'BASE64',
+    };
+  }
+
+  /** Writes what is buffered: one object per variant. Concurrent calls share one write. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.buffer.length === 0) return Promise.resolve();
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async write(batch: CapturedRecord[]): Promise<void> {
+    const byVariant = new Map<string, string[]>();
+    for (const record of batch) {
+      const lines = byVariant.get(record.variant) ?? [];
+      lines.push(record.line);
+      byVariant.set(record.variant, lines);
+    }
+    const now = new Date();
+    const hourPath = [
+      now.getUTCFullYear(),
+      String(now.getUTCMonth() + 1).padStart(2, '0'),
+      String(now.getUTCDate()).padStart(2, '0'),
+      String(now.getUTCHours()).padStart(2, '0'),
+    ].join('/');
+    for (const [variant, lines] of byVariant) {
+      const stamp = `${String(now.getUTCMinutes()).padStart(2, '0')}-${String(now.getUTCSeconds()).padStart(2, '0')}-${String(now.getUTCMilliseconds()).padStart(3, '0')}`;
+      const key = `${this.options.endpointName}/${variant}/${hourPath}/${stamp}-${randomUUID()}.jsonl`;
+      try {
+        await this.options.store.put(key, `${lines.join('\n')}\n`);
+        this.written += lines.length;
+      } catch (error) {
+        this.failures++;
+        this.options.logger.warn({ err: error, endpoint: this.options.endpointName }, 'data capture write failed; lines dropped');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+    await this.flushing;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Request bodies as rows. CSV (one row per line), JSON Lines (one row per line), and JSON in the
+ * shapes people already send: plain rows, one row, records, `{"instances"}`, `{"inputs"}`,
+ * `{"dataframe_split": {columns, data}}`, `{"dataframe_records"}`. A bad row is reported by number.
+ */
+import { HostingErrors } from '../hosting/errors.ts';
+
+export type Cell = string | number | boolean | null;
+/** Positional rows (arrays) or named rows (records). */
+export type Row = Cell[] | Record<string, Cell>;
+
+export interface ParsedRows {
+  rows: Row[];
+  /** Column names, when the payload named them (dataframe_split). */
+  columns?: string[];
+}
+
+export const csvTypes = ['text/csv', 'text/plain'];
+export const jsonTypes = ['application/json'];
+export const jsonLinesTypes = ['application/jsonlines', 'application/x-jsonlines', 'application/jsonl'];
+
+export function mediaType(header: string | undefined): string {
+  return (header ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+}
+
+function bad(reason: string): never {
+  throw HostingErrors.badPayload({ reason });
+}
+
+export function parseRows(body: string, contentType: string): ParsedRows {
+  const type = mediaType(contentType);
+  if (csvTypes.includes(type)) return { rows: parseCsv(body) };
+  if (jsonLinesTypes.includes(type)) return parseJsonLines(body);
+  if (jsonTypes.includes(type)) return parseJson(body);
+  throw HostingErrors.unsupportedType({ contentType: type, supported: 'text/csv, application/json or application/jsonlines' });
+}
+
+export function parseCsv(body: string): Cell[][] {
+  const rows: Cell[][] = [];
+  const lines = body.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    rows.push(splitCsvLine(line, index + 1).map(csvCell));
+  }
+  if (rows.length === 0) bad('the CSV body has no rows');
+  return rows;
+}
+
+/** RFC 4180 fields: quotes allow commas and doubled quotes inside a field. */
+function splitCsvLine(line: string, lineNumber: number): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else field += char;
+  }
+  if (quoted) bad(`row ${lineNumber}: a quoted field is not closed`);
+  fields.push(field);
+  return fields;
+}
+
+function csvCell(text: string): Cell {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const number = Number(trimmed);
+  return Number.isNaN(number) ? trimmed : number;
+}
+
+function parseJsonLines(body: string): ParsedRows {
+  const rows: Row[] = [];
+  const lines = body.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      bad(`line ${index + 1}: not valid JSON (${(error as Error).message})`);
+    }
+    const unwrapped = value && typeof value === 'object' && !Array.isArray(value) && 'features' in value ? (value as { features: unknown }).features : value;
+    rows.push(asRow(unwrapped, rows.length + 1));
+  }
+  if (rows.length === 0) bad('the JSON Lines body has no rows');
+  return { rows };
+}
+
+function parseJson(body: string): ParsedRows {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    bad(`the body is not valid JSON (${(error as Error).message})`);
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const object = value as Record<string, unknown>;
+    if ('dataframe_split' in object) {
+      const split = object.dataframe_split as { columns?: unknown; data?: unknown };
+      if (!split || !Array.isArray(split.data)) bad('dataframe_split.data must be an array of rows');
+      const columns = Array.isArray(split.columns) ? split.columns.map(String) : undefined;
+      return { rows: (split.data as unknown[]).map((row, i) => asRow(row, i + 1)), columns };
+    }
+    for (const key of ['instances', 'inputs', 'dataframe_records', 'data']) {
+      if (key in object) return { rows: asRows(object[key], key) };
+    }
+    // A single record.
+    return { rows: [asRow(object, 1)] };
+  }
+  return { rows: asRows(value, 'body') };
+}
+
+function asRows(value: unknown, where: string): Row[] {
+  if (!Array.isArray(value)) bad(`${where} must be an array of rows`);
+  if (value.length === 0) bad(`${where} has no rows`);
+  // A flat array of scalars is one row.
+  if (value.every((cell) => cell === null || typeof cell !== 'object')) return [asRow(value, 1)];
+  return value.map((row, i) => asRow(row, i + 1));
+}
+
+function asRow(value: unknown, rowNumber: number): Row {
+  if (Array.isArray(value)) {
+    for (const [i, cell] of value.entries()) {
+      if (cell !== null && typeof cell === 'object') bad(`row ${rowNumber}, column ${i + 1}: nested values are not supported`);
+    }
+    return value as Cell[];
+  }
+  if (value && typeof value === 'object') return value as Record<string, Cell>;
+  bad(`row ${rowNumber}: must be an array of values or an object of named values`);
+}
+
+/** Predictions in the format the caller asked for with Accept. */
+export function formatPredictions(
+  predictions: Array<Record<string, unknown>>,
+  accept: string,
+): { body: string; contentType: string } {
+  const type = mediaType(accept === '*/*' ? 'application/json' : accept);
+  if (csvTypes.includes(type)) {
+    const body = predictions.map((p) => Object.values(p).map(csvValue).join(',')).join('\n');
+    return { body: `${body}\n`, contentType: 'text/csv' };
+  }
+  if (jsonLinesTypes.includes(type)) {
+    return { body: `${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`, contentType: 'application/jsonlines' };
+  }
+  if (jsonTypes.includes(type)) return { body: JSON.stringify({ predictions }), contentType: 'application/json' };
+  throw HostingErrors.unsupportedType({ contentType: type, supported: 'text/csv, application/json or application/jsonlines' });
+}
+
+function csvValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(csvValue).join(',');
+  if (typeof value === 'string' && /[",\n]/.test(value)) return `"${value.replace(/"/g, '""')}"`;
+  return String(value);
+}
