@@ -77,6 +77,7 @@ describe('docker runtime: containerOptions builds the create request (request on
     assert.equal(options.HostConfig?.NetworkMode, 'host');
     assert.equal(options.HostConfig?.NanoCpus, 1_500_000_000);
     assert.equal(options.HostConfig?.Memory, 512 * 1024 * 1024);
+    assert.equal(options.HostConfig?.MemorySwap, 512 * 1024 * 1024);
     assert.equal(options.WorkingDir, '/opt/ml/code');
     assert.deepEqual(options.Labels, { [runIdLabel]: 'training-job-penguins-1' });
   });

@@ -63,7 +63,12 @@ export function containerOptions(spec: RunSpec): ContainerCreateOptions {
   if (spec.workdir) options.WorkingDir = spec.workdir;
   const host = options.HostConfig!;
   if (spec.cpus !== undefined) host.NanoCpus = Math.round(spec.cpus * 1e9);
-  if (spec.memoryMb !== undefined) host.Memory = Math.round(spec.memoryMb * 1024 * 1024);
+  if (spec.memoryMb !== undefined) {
+    host.Memory = Math.round(spec.memoryMb * 1024 * 1024);
+    // Memory plus swap: the same figure, so the limit is the run's memory and not twice it in swap
+    // (the engine's default). An engine without swap accounting ignores it with a warning.
+    host.MemorySwap = host.Memory;
+  }
   if (spec.gpus?.length) {
     host.DeviceRequests = [{ Driver: 'nvidia', DeviceIDs: spec.gpus.map(String), Capabilities: [['gpu']] }];
   }

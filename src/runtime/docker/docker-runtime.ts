@@ -63,11 +63,12 @@ export class DockerRuntime implements Runtime {
     );
     try {
       await this.engine(spec.id, 'start the container', () => container.start());
+      return await this.watch(spec, container, {});
     } catch (error) {
+      // A container nobody watches would run on unseen and block the next start of this run.
       await this.removeContainer(spec.id, container).catch(() => {});
       throw error;
     }
-    return this.watch(spec, container, {});
   }
 
   async reattach(spec: RunSpec): Promise<RunHandle | undefined> {
