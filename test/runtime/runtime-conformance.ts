@@ -82,7 +82,12 @@ export function describeRuntimeConformance(
     target: () => ConformanceTarget;
   },
 ): void {
-  describe(`runtime conformance: ${name}`, { skip: options.skip }, () => {
+  // SLIPWAY_TEST_RUNTIMES=process (or docker, …) narrows the backends, as SLIPWAY_TEST_STORES does.
+  const wanted = process.env.SLIPWAY_TEST_RUNTIMES?.split(',').map((entry) => entry.trim());
+  const skip =
+    options.skip ??
+    (wanted && !wanted.includes(name) ? `SLIPWAY_TEST_RUNTIMES leaves ${name} out` : undefined);
+  describe(`runtime conformance: ${name}`, { skip }, () => {
     const cleanups: Array<() => void> = [];
     let target: ConformanceTarget | undefined;
     const run = (snippet: string, extra?: Partial<RunSpec> & { workdirInLayout?: string }) => {
@@ -160,6 +165,12 @@ export function describeRuntimeConformance(
       assertExit(exit, null, 'SIGKILL');
       // The trap ran, so SIGTERM came first and the kill only after it was ignored.
       assert.ok(started.lines('stdout').includes('term-ignored'), started.lines().join('\n'));
+    });
+
+    test('stop after the run has ended answers with the exit it had', async () => {
+      const started = await run('exit 2');
+      assertExit(await started.handle.exited, 2);
+      assertExit(await started.handle.stop(1_000), 2);
     });
 
     test('a run given no GPUs sees none', async () => {
