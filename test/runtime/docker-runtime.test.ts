@@ -189,6 +189,18 @@ describe('docker runtime: images and containers', { skip: engine.skip }, () => {
     assert.deepEqual(started.lines('stdout'), [String(64 * 1024 * 1024), '50000 100000']);
   });
 
+  test('a run that outgrows memoryMb is killed by the kernel, and the exit says so', async () => {
+    // `exec` makes the memory hog the main process; tail -c keeps 100 MB of an endless input.
+    const started = await startSnippet(
+      tinyTarget(),
+      'echo growing; exec tail -c 100m /dev/zero',
+      { idPrefix, memoryMb: 16 },
+      cleanups,
+    );
+    assertExit(await started.handle.exited, null, 'SIGKILL');
+    assert.deepEqual(started.lines(), ['growing']);
+  });
+
   test('a leftover container of the same name is not re-attached, and start replaces it', async () => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);

@@ -112,6 +112,16 @@ export function describeRuntimeConformance(
       assert.deepEqual(started.lines('stderr'), ['err-1', 'err-2']);
     });
 
+    test('a burst of output arrives complete and in order', async () => {
+      // Thousands of lines span many chunks, so lines split across chunk boundaries are joined.
+      const started = await run('i=0; while [ $i -lt 3000 ]; do echo "line-$i"; i=$((i+1)); done');
+      assertExit(await started.handle.exited, 0);
+      assert.deepEqual(
+        started.lines('stdout'),
+        Array.from({ length: 3000 }, (_, i) => `line-${i}`),
+      );
+    });
+
     test('a non-zero exit code surfaces', async () => {
       const started = await run('echo failing >&2; exit 7');
       assertExit(await started.handle.exited, 7);

@@ -11,7 +11,7 @@
 import Docker from 'dockerode';
 import { isSlipwayError } from '../../core/errors.ts';
 import type { RunExit, RunHandle, RunSpec, Runtime } from '../runtime.ts';
-import { followLogs } from './container-logs.ts';
+import { type FollowedLogs, followLogs } from './container-logs.ts';
 import { containerLayoutRoot, containerName, containerOptions, runIdLabel } from './container-options.ts';
 import { DockerRuntimeErrors } from './docker-errors.ts';
 
@@ -61,11 +61,17 @@ export class DockerRuntime implements Runtime {
     const container = await this.engine(spec.id, 'create the container', () =>
       this.docker.createContainer(options),
     );
+    let logs: FollowedLogs | undefined;
     try {
+      // Output is attached before start, so the first line cannot be missed.
+      logs = await this.engine(spec.id, 'attach to the container', () =>
+        followLogs(this.docker, container, spec.onLog),
+      );
       await this.engine(spec.id, 'start the container', () => container.start());
-      return await this.watch(spec, container, {});
+      return this.watch(spec, container, logs);
     } catch (error) {
       // A container nobody watches would run on unseen and block the next start of this run.
+      logs?.close();
       await this.removeContainer(spec.id, container).catch(() => {});
       throw error;
     }
@@ -85,7 +91,10 @@ export class DockerRuntime implements Runtime {
     if (!info || info.Config.Labels?.[runIdLabel] !== spec.id) return undefined;
     const state = info.State;
     if (state.Running || state.Paused || state.Restarting) {
-      return this.watch(spec, container, { since: Date.now() / 1000 });
+      const logs = await this.engine(spec.id, 'attach to the container', () =>
+        followLogs(this.docker, container, spec.onLog),
+      );
+      return this.watch(spec, container, logs);
     }
     if (state.Status === 'created') {
       // Created but never started: the earlier process died between create and start, so the run
@@ -101,14 +110,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Follows a started container to its end: logs to onLog, then exit, then removal. */
-  private async watch(
-    spec: RunSpec,
-    container: Docker.Container,
-    options: { since?: number },
-  ): Promise<RunHandle> {
-    const logs = await this.engine(spec.id, 'follow the logs', () =>
-      followLogs(this.docker, container, { since: options.since, onLog: spec.onLog }),
-    );
+  private watch(spec: RunSpec, container: Docker.Container, logs: FollowedLogs): RunHandle {
     let stopRequested = false;
     const exited = (async (): Promise<RunExit> => {
       const waited = (await this.engine(spec.id, 'wait for the container', () => container.wait())) as {
@@ -189,11 +191,12 @@ export class DockerRuntime implements Runtime {
 }
 
 function toExit(statusCode: number, how: { stopRequested: boolean; oomKilled: boolean }): RunExit {
-  // Docker reports a signal death as 128 + signal. Reported as a signal (as the process runtime
-  // does) only when Slipway sent one or the kernel's OOM killer struck; otherwise it may be a
-  // script's own `exit 137`, which is an exit code.
-  if (how.oomKilled) return { exitCode: null, signal: 'SIGKILL' };
+  // Docker reports a signal death of the main process as 128 + signal. It is reported as a signal
+  // (as the process runtime does) only when something is known to have sent one: Slipway's stop,
+  // or the kernel's OOM killer. Otherwise it may be a script's own `exit 137`, an exit code. An OOM
+  // kill of a child that the main process survived leaves its exit code alone.
   const signal = signalOfStatus[statusCode];
+  if (signal === 'SIGKILL' && how.oomKilled) return { exitCode: null, signal };
   if (how.stopRequested && signal) return { exitCode: null, signal };
   return { exitCode: statusCode };
 }
