@@ -221,6 +221,21 @@ describe('docker runtime: images and containers', { skip: engine.skip }, () => {
     assert.deepEqual(lines, ['fresh']);
   });
 
+  test('a container created but never started (a crash between create and start) is not a run', async () => {
+    const folder = tempFolder();
+    cleanups.push(folder.cleanup);
+    const spec: RunSpec = {
+      id: nextId('created'),
+      image: tinyImage,
+      command: ['true'],
+      env: {},
+      hostRoot: folder.path,
+    };
+    await docker.createContainer(containerOptions(spec));
+    assert.equal(await new DockerRuntime().reattach(spec), undefined);
+    assert.equal(await containerExists(docker, containerName(spec.id)), false);
+  });
+
   test('reattach finds nothing for a run that has no container', async () => {
     const runtime = new DockerRuntime();
     assert.equal(await runtime.reattach({ id: nextId('absent'), env: {}, hostRoot: '/tmp' }), undefined);

@@ -89,12 +89,23 @@ export class DockerRuntime implements Runtime {
     });
     // A container of that name that Slipway did not label for this run is someone else's.
     if (!info || info.Config.Labels?.[runIdLabel] !== spec.id) return undefined;
-    const state = info.State;
+    let state = info.State;
     if (state.Running || state.Paused || state.Restarting) {
-      const logs = await this.engine(spec.id, 'attach to the container', () =>
-        followLogs(this.docker, container, spec.onLog),
-      );
-      return this.watch(spec, container, logs);
+      try {
+        const logs = await followLogs(this.docker, container, spec.onLog);
+        return this.watch(spec, container, logs);
+      } catch (error) {
+        // It may have exited between inspect and attach; then its exit code is collected below.
+        const again = await this.engine(spec.id, 'inspect the container', () => container.inspect());
+        if (again.State.Running) {
+          throw DockerRuntimeErrors.dockerFailed({
+            id: spec.id,
+            action: 'attach to the container',
+            reason: engineMessage(error),
+          });
+        }
+        state = again.State;
+      }
     }
     if (state.Status === 'created') {
       // Created but never started: the earlier process died between create and start, so the run
