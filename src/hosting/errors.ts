@@ -1,7 +1,11 @@
 import { defineError } from '../core/errors.ts';
 
 export const HostingErrors = {
-  modelMissing: defineError('SLIPWAY_HOSTING_MODEL_MISSING', 'validation', '{field}: model "{modelName}" does not exist'),
+  modelMissing: defineError(
+    'SLIPWAY_HOSTING_MODEL_MISSING',
+    'validation',
+    '{field}: model "{modelName}" does not exist',
+  ),
   configMissing: defineError(
     'SLIPWAY_HOSTING_CONFIG_MISSING',
     'validation',
@@ -12,18 +16,34 @@ export const HostingErrors = {
     'validation',
     'primaryContainer: a {servingType} model needs {needs}',
   ),
-  artifactMissing: defineError('SLIPWAY_HOSTING_ARTIFACT_MISSING', 'validation', '{field}: {uri} does not exist'),
+  artifactMissing: defineError(
+    'SLIPWAY_HOSTING_ARTIFACT_MISSING',
+    'validation',
+    '{field}: {uri} does not exist',
+  ),
   inUse: defineError('SLIPWAY_HOSTING_IN_USE', 'conflict', '{kind} "{name}" is used by {user}'),
   unknownVariant: defineError(
     'SLIPWAY_HOSTING_UNKNOWN_VARIANT',
     'validation',
     '{field}: endpoint "{endpointName}" has no variant "{variantName}"',
   ),
-  notReady: defineError('SLIPWAY_ENDPOINT_NOT_READY', 'unavailable', 'endpoint "{endpointName}" is {status}; it serves once InService'),
-  noEndpoint: defineError('SLIPWAY_ENDPOINT_NOT_FOUND', 'not_found', 'endpoint "{endpointName}" does not exist'),
+  notReady: defineError(
+    'SLIPWAY_ENDPOINT_NOT_READY',
+    'unavailable',
+    'endpoint "{endpointName}" is {status}; it serves once InService',
+  ),
+  noEndpoint: defineError(
+    'SLIPWAY_ENDPOINT_NOT_FOUND',
+    'not_found',
+    'endpoint "{endpointName}" does not exist',
+  ),
   badPayload: defineError('SLIPWAY_INFERENCE_BAD_PAYLOAD', 'validation', '{reason}'),
   modelError: defineError('SLIPWAY_INFERENCE_MODEL_ERROR', 'internal', 'variant {variantName}: {reason}'),
-  unsupportedType: defineError('SLIPWAY_INFERENCE_UNSUPPORTED_TYPE', 'validation', 'content type "{contentType}" is not supported; use {supported}'),
+  unsupportedType: defineError(
+    'SLIPWAY_INFERENCE_UNSUPPORTED_TYPE',
+    'validation',
+    'content type "{contentType}" is not supported; use {supported}',
+  ),
   variantUnavailable: defineError(
     'SLIPWAY_INFERENCE_NO_INSTANCE',
     'unavailable',

@@ -56,10 +56,13 @@ export const DataCaptureConfigSchema = StrictObject({
   enableCapture: Type.Optional(Type.Boolean()),
   initialSamplingPercentage: Type.Integer({ minimum: 0, maximum: 100 }),
   destinationS3Uri: Uri,
-  captureOptions: Type.Array(StrictObject({ captureMode: Type.Union([Type.Literal('Input'), Type.Literal('Output')]) }), {
-    minItems: 1,
-    maxItems: 2,
-  }),
+  captureOptions: Type.Array(
+    StrictObject({ captureMode: Type.Union([Type.Literal('Input'), Type.Literal('Output')]) }),
+    {
+      minItems: 1,
+      maxItems: 2,
+    },
+  ),
   captureContentTypeHeader: Type.Optional(
     StrictObject({
       csvContentTypes: Type.Optional(Type.Array(Type.String(), { maxItems: 10 })),
@@ -90,7 +93,14 @@ export type EndpointSpec = Static<typeof EndpointSpecSchema> & {
   desired?: Record<string, { weight?: number; instanceCount?: number }>;
 };
 
-export const endpointStatuses = ['Creating', 'InService', 'Updating', 'Failed', 'Deleting', 'SystemUpdating'] as const;
+export const endpointStatuses = [
+  'Creating',
+  'InService',
+  'Updating',
+  'Failed',
+  'Deleting',
+  'SystemUpdating',
+] as const;
 export type EndpointStatusName = (typeof endpointStatuses)[number];
 
 export interface InstanceStatus {

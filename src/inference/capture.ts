@@ -70,8 +70,12 @@ export class CaptureWriter {
     }
     const event: Record<string, unknown> = {
       captureData: {
-        ...(this.captureInput ? { endpointInput: this.encode(options.input, options.inputType, 'INPUT') } : {}),
-        ...(this.captureOutput ? { endpointOutput: this.encode(options.output, options.outputType, 'OUTPUT') } : {}),
+        ...(this.captureInput
+          ? { endpointInput: this.encode(options.input, options.inputType, 'INPUT') }
+          : {}),
+        ...(this.captureOutput
+          ? { endpointOutput: this.encode(options.output, options.outputType, 'OUTPUT') }
+          : {}),
       },
       eventMetadata: {
         eventId: randomUUID(),
@@ -130,7 +134,10 @@ export class CaptureWriter {
         this.written += lines.length;
       } catch (error) {
         this.failures++;
-        this.options.logger.warn({ err: error, endpoint: this.options.endpointName }, 'data capture write failed; lines dropped');
+        this.options.logger.warn(
+          { err: error, endpoint: this.options.endpointName },
+          'data capture write failed; lines dropped',
+        );
       }
     }
   }

@@ -32,7 +32,10 @@ export function parseRows(body: string, contentType: string): ParsedRows {
   if (csvTypes.includes(type)) return { rows: parseCsv(body) };
   if (jsonLinesTypes.includes(type)) return parseJsonLines(body);
   if (jsonTypes.includes(type)) return parseJson(body);
-  throw HostingErrors.unsupportedType({ contentType: type, supported: 'text/csv, application/json or application/jsonlines' });
+  throw HostingErrors.unsupportedType({
+    contentType: type,
+    supported: 'text/csv, application/json or application/jsonlines',
+  });
 }
 
 export function parseCsv(body: string): Cell[][] {
@@ -91,7 +94,10 @@ function parseJsonLines(body: string): ParsedRows {
     } catch (error) {
       bad(`line ${index + 1}: not valid JSON (${(error as Error).message})`);
     }
-    const unwrapped = value && typeof value === 'object' && !Array.isArray(value) && 'features' in value ? (value as { features: unknown }).features : value;
+    const unwrapped =
+      value && typeof value === 'object' && !Array.isArray(value) && 'features' in value
+        ? (value as { features: unknown }).features
+        : value;
     rows.push(asRow(unwrapped, rows.length + 1));
   }
   if (rows.length === 0) bad('the JSON Lines body has no rows');
@@ -133,7 +139,8 @@ function asRows(value: unknown, where: string): Row[] {
 function asRow(value: unknown, rowNumber: number): Row {
   if (Array.isArray(value)) {
     for (const [i, cell] of value.entries()) {
-      if (cell !== null && typeof cell === 'object') bad(`row ${rowNumber}, column ${i + 1}: nested values are not supported`);
+      if (cell !== null && typeof cell === 'object')
+        bad(`row ${rowNumber}, column ${i + 1}: nested values are not supported`);
     }
     return value as Cell[];
   }
@@ -152,10 +159,17 @@ export function formatPredictions(
     return { body: `${body}\n`, contentType: 'text/csv' };
   }
   if (jsonLinesTypes.includes(type)) {
-    return { body: `${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`, contentType: 'application/jsonlines' };
+    return {
+      body: `${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`,
+      contentType: 'application/jsonlines',
+    };
   }
-  if (jsonTypes.includes(type)) return { body: JSON.stringify({ predictions }), contentType: 'application/json' };
-  throw HostingErrors.unsupportedType({ contentType: type, supported: 'text/csv, application/json or application/jsonlines' });
+  if (jsonTypes.includes(type))
+    return { body: JSON.stringify({ predictions }), contentType: 'application/json' };
+  throw HostingErrors.unsupportedType({
+    contentType: type,
+    supported: 'text/csv, application/json or application/jsonlines',
+  });
 }
 
 function csvValue(value: unknown): string {

@@ -13,7 +13,13 @@ export interface VariantCounters {
 }
 
 export function emptyCounters(): VariantCounters {
-  return { invocations: 0, invocation4xxErrors: 0, invocation5xxErrors: 0, modelLatencyMsTotal: 0, overheadLatencyMsTotal: 0 };
+  return {
+    invocations: 0,
+    invocation4xxErrors: 0,
+    invocation5xxErrors: 0,
+    modelLatencyMsTotal: 0,
+    overheadLatencyMsTotal: 0,
+  };
 }
 
 export class InferenceMetrics {

@@ -20,7 +20,9 @@ export interface VariantBackend {
   ready(): boolean;
   invoke(request: InvokeRequest): Promise<InvokeResponse>;
   /** Open Inference Protocol: run named tensors (ONNX backends). */
-  infer?(inputs: Record<string, { data: unknown[]; shape: number[]; datatype: string }>): Promise<Record<string, { data: unknown[]; dims: number[]; type: string }>>;
+  infer?(
+    inputs: Record<string, { data: unknown[]; shape: number[]; datatype: string }>,
+  ): Promise<Record<string, { data: unknown[]; dims: number[]; type: string }>>;
   /** Input and output tensors, where the backend knows them. */
   describeTensors?(): { inputs: TensorInfo[]; outputs: TensorInfo[] } | undefined;
   /** Changes the number of instances (scale out or in). */

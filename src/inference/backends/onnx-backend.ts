@@ -30,7 +30,12 @@ class OnnxInstance {
     private readonly modelDir: string,
     private readonly onExit: (instance: OnnxInstance, reason: string) => void,
   ) {
-    this.status = { id: `onnx-${randomUUID().slice(0, 8)}`, status: 'Starting', startedAt: Date.now(), restarts: 0 };
+    this.status = {
+      id: `onnx-${randomUUID().slice(0, 8)}`,
+      status: 'Starting',
+      startedAt: Date.now(),
+      restarts: 0,
+    };
   }
 
   /** Starts (or restarts) the worker; resolves once the model is loaded. */
@@ -63,7 +68,8 @@ class OnnxInstance {
         const wasReady = this.ready;
         this.ready = false;
         this.status.status = 'Unhealthy';
-        for (const pending of this.pending.values()) pending.reject(new BackendError(503, 'the model instance stopped'));
+        for (const pending of this.pending.values())
+          pending.reject(new BackendError(503, 'the model instance stopped'));
         this.pending.clear();
         this.inFlight = 0;
         if (wasReady) this.onExit(this, this.status.lastFailure ?? `worker exited with code ${code}`);

@@ -46,7 +46,9 @@ export class OnnxModel {
       graphOptimizationLevel: 'all',
     });
     const metadataFile = join(file, '..', 'metadata.json');
-    const metadata = existsSync(metadataFile) ? (JSON.parse(readFileSync(metadataFile, 'utf8')) as Metadata) : undefined;
+    const metadata = existsSync(metadataFile)
+      ? (JSON.parse(readFileSync(metadataFile, 'utf8')) as Metadata)
+      : undefined;
     const columns = metadata ? metadata.features.map((f) => f.name) : [];
     if (!metadata && session.inputNames.length !== 1) {
       throw new Error('an ONNX model without metadata.json must have exactly one (float) input');
@@ -63,7 +65,11 @@ export class OnnxModel {
           datatype: i.type === 'string' ? 'BYTES' : 'FP32',
           shape: [-1, i.columns.length],
         })),
-        outputs: this.session.outputNames.map((name) => ({ name, datatype: name === 'label' ? labelType(this.metadata!) : 'FP32', shape: [-1] })),
+        outputs: this.session.outputNames.map((name) => ({
+          name,
+          datatype: name === 'label' ? labelType(this.metadata!) : 'FP32',
+          shape: [-1],
+        })),
       };
     }
     return {
@@ -94,9 +100,8 @@ export class OnnxModel {
   private featureFeeds(rows: Row[], columnNames?: string[]): Record<string, ort.Tensor> {
     const metadata = this.metadata!;
     const feeds: Record<string, ort.Tensor> = {};
-    const positionOf = new Map<string, number>();
     const names = columnNames ?? this.columns;
-    names.forEach((name, index) => positionOf.set(name, index));
+    const positionOf = new Map(names.map((name, index) => [name, index]));
     for (const input of metadata.inputs) {
       const width = input.columns.length;
       const positions = input.columns.map((column) => positionOf.get(column));
@@ -107,7 +112,9 @@ export class OnnxModel {
             const value = cellOf(rows[r]!, input.columns[c]!, positions[c], r, names.length);
             const number = value === null ? Number.NaN : typeof value === 'number' ? value : Number(value);
             if (Number.isNaN(number) && value !== null) {
-              throw HostingErrors.badPayload({ reason: `row ${r + 1}: ${input.columns[c]} must be a number, got ${JSON.stringify(value)}` });
+              throw HostingErrors.badPayload({
+                reason: `row ${r + 1}: ${input.columns[c]} must be a number, got ${JSON.stringify(value)}`,
+              });
             }
             data[r * width + c] = number;
           }
@@ -133,32 +140,45 @@ export class OnnxModel {
     rows.forEach((row, r) => {
       const cells = Array.isArray(row) ? row : Object.values(row);
       if (cells.length !== width) {
-        throw HostingErrors.badPayload({ reason: `row ${r + 1}: expected ${width} values, got ${cells.length}` });
+        throw HostingErrors.badPayload({
+          reason: `row ${r + 1}: expected ${width} values, got ${cells.length}`,
+        });
       }
       cells.forEach((cell, c) => {
         const number = typeof cell === 'number' ? cell : Number(cell);
-        if (Number.isNaN(number)) throw HostingErrors.badPayload({ reason: `row ${r + 1}, column ${c + 1}: not a number` });
+        if (Number.isNaN(number))
+          throw HostingErrors.badPayload({ reason: `row ${r + 1}, column ${c + 1}: not a number` });
         data[r * width + c] = number;
       });
     });
     return { [this.session.inputNames[0]!]: new ort.Tensor('float32', data, [rows.length, width]) };
   }
 
-  private toPredictions(results: ort.InferenceSession.OnnxValueMapType, count: number): Array<Record<string, unknown>> {
+  private toPredictions(
+    results: ort.InferenceSession.OnnxValueMapType,
+    count: number,
+  ): Array<Record<string, unknown>> {
     const predictions: Array<Record<string, unknown>> = [];
     const label = results.label;
     const probabilities = results.probabilities;
-    const prediction = results.prediction ?? (this.metadata ? undefined : results[this.session.outputNames[0]!]);
-    const classes = probabilities ? probabilities.dims[1] ?? 1 : 0;
+    const prediction =
+      results.prediction ?? (this.metadata ? undefined : results[this.session.outputNames[0]!]);
+    const classes = probabilities ? (probabilities.dims[1] ?? 1) : 0;
     for (let r = 0; r < count; r++) {
       const out: Record<string, unknown> = {};
       if (label) out.label = normalise(label.data[r]);
       if (probabilities) {
-        out.probabilities = Array.from((probabilities.data as Float32Array).subarray(r * classes, (r + 1) * classes), round);
+        out.probabilities = Array.from(
+          (probabilities.data as Float32Array).subarray(r * classes, (r + 1) * classes),
+          round,
+        );
       }
       if (prediction) {
         const width = prediction.dims[1] ?? 1;
-        const values = Array.from((prediction.data as Float32Array).subarray(r * width, (r + 1) * width), round);
+        const values = Array.from(
+          (prediction.data as Float32Array).subarray(r * width, (r + 1) * width),
+          round,
+        );
         out.prediction = width === 1 ? values[0] : values;
       }
       predictions.push(out);
@@ -167,14 +187,23 @@ export class OnnxModel {
   }
 }
 
-function cellOf(row: Row, column: string, position: number | undefined, rowIndex: number, expectedWidth: number): Cell {
+function cellOf(
+  row: Row,
+  column: string,
+  position: number | undefined,
+  rowIndex: number,
+  expectedWidth: number,
+): Cell {
   if (Array.isArray(row)) {
     if (row.length !== expectedWidth) {
-      throw HostingErrors.badPayload({ reason: `row ${rowIndex + 1}: expected ${expectedWidth} values, got ${row.length}` });
+      throw HostingErrors.badPayload({
+        reason: `row ${rowIndex + 1}: expected ${expectedWidth} values, got ${row.length}`,
+      });
     }
     return row[position!] ?? null;
   }
-  if (!(column in row)) throw HostingErrors.badPayload({ reason: `row ${rowIndex + 1}: missing field "${column}"` });
+  if (!(column in row))
+    throw HostingErrors.badPayload({ reason: `row ${rowIndex + 1}: missing field "${column}"` });
   return row[column] ?? null;
 }
 

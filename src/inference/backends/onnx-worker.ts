@@ -17,7 +17,13 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; body?: string; contentType?: string; outputs?: Record<string, { data: unknown[]; dims: number[]; type: string }> }
+  | {
+      id: number;
+      ok: true;
+      body?: string;
+      contentType?: string;
+      outputs?: Record<string, { data: unknown[]; dims: number[]; type: string }>;
+    }
   | { id: number; ok: false; status: number; message: string };
 
 const model = await OnnxModel.load(workerData.modelDir as string);
@@ -44,6 +50,11 @@ parentPort!.on('message', async (request: WorkerRequest) => {
     parentPort!.postMessage({ id: request.id, ok: true, ...formatted } satisfies WorkerReply);
   } catch (error) {
     const status = isSlipwayError(error) && error.kind === 'validation' ? 400 : 500;
-    parentPort!.postMessage({ id: request.id, ok: false, status, message: (error as Error).message } satisfies WorkerReply);
+    parentPort!.postMessage({
+      id: request.id,
+      ok: false,
+      status,
+      message: (error as Error).message,
+    } satisfies WorkerReply);
   }
 });

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { InstanceStatus } from '../../hosting/types.ts';
-import type { RunHandle, Runtime, RunSpec } from '../../runtime/runtime.ts';
+import type { RunHandle, RunSpec, Runtime } from '../../runtime/runtime.ts';
 import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
 import { freePort } from './free-port.ts';
 
@@ -43,7 +43,12 @@ class ServerInstance {
     private readonly agent: Agent,
     private readonly onDeath: (instance: ServerInstance, reason: string) => void,
   ) {
-    this.status = { id: `srv-${randomUUID().slice(0, 8)}`, status: 'Starting', startedAt: Date.now(), restarts: 0 };
+    this.status = {
+      id: `srv-${randomUUID().slice(0, 8)}`,
+      status: 'Starting',
+      startedAt: Date.now(),
+      restarts: 0,
+    };
   }
 
   async start(): Promise<void> {
@@ -69,7 +74,9 @@ class ServerInstance {
     void handle.exited.then((exit) => {
       exited = true;
       if (handle !== this.handle || this.status.status === 'Stopped') return;
-      this.markDead(`the model server exited (${exit.exitCode === null ? exit.signal : `code ${exit.exitCode}`})`);
+      this.markDead(
+        `the model server exited (${exit.exitCode === null ? exit.signal : `code ${exit.exitCode}`})`,
+      );
     });
     const deadline = Date.now() + (this.launch.startupTimeoutMs ?? 60_000);
     while (!(await this.ping())) {
@@ -110,7 +117,14 @@ class ServerInstance {
   ping(): Promise<boolean> {
     return new Promise((resolve) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port: this.port, path: '/ping', method: 'GET', agent: this.agent, timeout: 2000 },
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path: '/ping',
+          method: 'GET',
+          agent: this.agent,
+          timeout: 2000,
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode === 200);
@@ -131,7 +145,11 @@ class ServerInstance {
           path: '/invocations',
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': request.contentType, accept: request.accept, 'content-length': request.body.length },
+          headers: {
+            'content-type': request.contentType,
+            accept: request.accept,
+            'content-length': request.body.length,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -208,7 +226,11 @@ export class ServerBackend implements VariantBackend {
   async scale(count: number): Promise<void> {
     const starting: Promise<void>[] = [];
     while (this.pool.length < count) {
-      const instance = new ServerInstance(this.launch, this.agent, (dead, reason) => void this.replace(dead, reason));
+      const instance = new ServerInstance(
+        this.launch,
+        this.agent,
+        (dead, reason) => void this.replace(dead, reason),
+      );
       this.pool.push(instance);
       starting.push(instance.start());
     }
@@ -229,7 +251,9 @@ export class ServerBackend implements VariantBackend {
 
   /** Host process ids of the instances (process runtime), for operators and tests. */
   pids(): number[] {
-    return this.pool.map((instance) => instance.handle?.pid).filter((pid): pid is number => pid !== undefined);
+    return this.pool
+      .map((instance) => instance.handle?.pid)
+      .filter((pid): pid is number => pid !== undefined);
   }
 
   async close(): Promise<void> {
