@@ -6,6 +6,7 @@
 import type { RoutePlugin } from './api/server.ts';
 import type { App } from './app.ts';
 import { MetricStore } from './experiments/metric-store.ts';
+import { DockerRuntime } from './runtime/docker/docker-runtime.ts';
 import { GpuAllocator } from './runtime/gpus.ts';
 import { ProcessRuntime } from './runtime/process/process-runtime.ts';
 import type { Runtime } from './runtime/runtime.ts';
@@ -21,7 +22,11 @@ export interface Platform {
 }
 
 export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms } = {}): Platform {
-  const runtimes = new Map<string, Runtime>([['process', new ProcessRuntime()]]);
+  // The docker runtime is always offered; without an engine its runs fail with a clear reason.
+  const runtimes = new Map<string, Runtime>([
+    ['process', new ProcessRuntime()],
+    ['docker', new DockerRuntime()],
+  ]);
   const metrics = new MetricStore(app.store);
   const gpus = new GpuAllocator(app.config.gpus);
   const training = createTrainingModule(app, {

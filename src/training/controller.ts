@@ -186,6 +186,11 @@ export class TrainingController {
       );
       if (handle) {
         this.deps.logger.info({ trainingJob: record.name }, 're-attached to a running training job');
+        await this.setSecondary(
+          record.name,
+          'Training',
+          'Re-attached to the running job after Slipway restarted',
+        );
         await this.supervise(record, runtime, handle, parser, writer, hostRoot, execution.gpus);
         return;
       }
