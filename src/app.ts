@@ -4,6 +4,7 @@
  */
 
 import { TokenService } from './api/auth/tokens.ts';
+import { createMetrics, type Metrics } from './api/metrics.ts';
 import { Artifacts } from './artifacts/artifacts.ts';
 import type { Config } from './core/config.ts';
 import { EventBus } from './core/events.ts';
@@ -19,6 +20,8 @@ export interface App {
   artifacts: Artifacts;
   events: EventBus;
   tokens: TokenService;
+  /** The Prometheus registry every part reports to (served at /metrics). */
+  metrics: Metrics;
   /** Closers run in reverse order of registration at shutdown (controllers before the store). */
   onClose(closer: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     artifacts,
     events,
     tokens,
+    metrics: createMetrics(),
     onClose: (closer) => closers.push(closer),
     async close() {
       if (closed) return;

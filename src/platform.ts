@@ -6,6 +6,7 @@
 import type { RoutePlugin } from './api/server.ts';
 import type { App } from './app.ts';
 import { MetricStore } from './experiments/metric-store.ts';
+import { createHostingModule, type HostingModule } from './hosting/module.ts';
 import { DockerRuntime } from './runtime/docker/docker-runtime.ts';
 import { GpuAllocator } from './runtime/gpus.ts';
 import { ProcessRuntime } from './runtime/process/process-runtime.ts';
@@ -15,8 +16,11 @@ import { createTrainingModule, type TrainingModule } from './training/module.ts'
 
 export interface Platform {
   training: TrainingModule;
+  hosting: HostingModule;
   runtimes: ReadonlyMap<string, Runtime>;
   routePlugins: RoutePlugin[];
+  /** The data plane's routes, outside /api/v1. */
+  rootPlugins: RoutePlugin[];
   /** Starts the controllers (after the server is listening). */
   start(): void;
 }
@@ -35,13 +39,18 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
     gpus,
     metrics,
   });
+  const hosting = createHostingModule(app, { runtimes });
   app.onClose(() => training.controller.close());
+  app.onClose(() => hosting.controller.close());
   return {
     training,
+    hosting,
     runtimes,
-    routePlugins: [(server) => training.routes(server)],
+    routePlugins: [(server) => training.routes(server), (server) => hosting.routes(server)],
+    rootPlugins: [(server) => hosting.dataPlaneRoutes(server)],
     start() {
       training.controller.start();
+      hosting.controller.start();
     },
   };
 }

@@ -29,6 +29,7 @@ export async function startSlipway(
     const server = await createServer(app, {
       ...options,
       routePlugins: [...platform.routePlugins, ...(options.routePlugins ?? [])],
+      rootPlugins: [...platform.rootPlugins, ...(options.rootPlugins ?? [])],
     });
     const address = await server.listen({ host: config.host, port: config.port });
     app.onClose(() => server.close());

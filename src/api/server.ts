@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type App, version } from '../app.ts';
 import { installAuth } from './auth/plugin.ts';
 import { sendError } from './errors.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 import { eventRoutes } from './routes/events.ts';
 import { statusRoutes } from './routes/status.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -22,8 +22,10 @@ declare module 'fastify' {
 }
 
 export interface ServerOptions {
-  /** Extra domain route plugins, registered under the same auth and error handling. */
+  /** Extra domain route plugins under /api/v1, with the same auth and error handling. */
   routePlugins?: RoutePlugin[];
+  /** Plugins at the root (the data plane: /endpoints/…, /v2/…), with the same auth and error handling. */
+  rootPlugins?: RoutePlugin[];
   bodyLimit?: number;
 }
 
@@ -39,7 +41,7 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
     },
     forceCloseConnections: 'idle',
   });
-  server.decorate('metrics', createMetrics());
+  server.decorate('metrics', app.metrics);
 
   await server.register(swagger, {
     openapi: {
@@ -84,5 +86,6 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
   for (const plugin of [statusRoutes, tokenRoutes, eventRoutes, ...(options.routePlugins ?? [])]) {
     await server.register(async (scope) => plugin(scope, app), { prefix: '/api/v1' });
   }
+  for (const plugin of options.rootPlugins ?? []) await server.register(async (scope) => plugin(scope, app));
   return server;
 }

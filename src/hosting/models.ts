@@ -1,0 +1,90 @@
+/** Models: an artifact plus how to serve it (SageMaker CreateModel). */
+import type { Artifacts } from '../artifacts/artifacts.ts';
+import type { EventBus } from '../core/events.ts';
+import { arnOf } from '../core/ids.ts';
+import { validate } from '../core/schema.ts';
+import type { ResourceRecord, Store } from '../store/store.ts';
+import { HostingErrors } from './errors.ts';
+import { type ModelSpec, ModelSpecSchema, type ServingType } from './types.ts';
+
+export const modelKind = 'model';
+export type ModelRecord = ResourceRecord<ModelSpec, { servingType: ServingType }>;
+
+/** The serving type when the spec does not say: an image or command is a container, SAGEMAKER_PROGRAM is Python. */
+export function servingTypeOf(spec: ModelSpec): ServingType {
+  if (spec.servingType) return spec.servingType;
+  const container = spec.primaryContainer;
+  if (container.image || container.command) return 'container';
+  if (container.environment?.SAGEMAKER_PROGRAM) return 'python';
+  return 'onnx';
+}
+
+export class ModelService {
+  constructor(private readonly deps: { store: Store; artifacts: Artifacts; events: EventBus }) {}
+
+  async create(options: { spec: unknown }): Promise<ModelRecord> {
+    const spec = validate(ModelSpecSchema, options.spec);
+    const servingType = servingTypeOf(spec);
+    const container = spec.primaryContainer;
+    if (servingType === 'onnx' && !container.modelDataUrl) {
+      throw HostingErrors.noModelSource({
+        servingType,
+        needs: 'modelDataUrl (a model.tar.gz with model.onnx, or a .onnx file)',
+      });
+    }
+    if (servingType === 'python' && !container.modelDataUrl) {
+      throw HostingErrors.noModelSource({
+        servingType,
+        needs: 'modelDataUrl (the model.tar.gz that model_fn loads)',
+      });
+    }
+    if (servingType === 'container' && !container.image && !container.command) {
+      throw HostingErrors.noModelSource({ servingType, needs: 'an image or a command' });
+    }
+    if (container.modelDataUrl)
+      await this.requireArtifact(container.modelDataUrl, 'primaryContainer.modelDataUrl');
+    const code = container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+    if (code) await this.requireArtifact(code, 'primaryContainer.environment.SAGEMAKER_SUBMIT_DIRECTORY');
+    const record = await this.deps.store.createResource({
+      kind: modelKind,
+      name: spec.modelName,
+      arn: arnOf('sagemaker', 'model', spec.modelName),
+      spec,
+      status: { servingType },
+      phase: 'Created',
+    });
+    await this.deps.events.publish({
+      resource: `model/${spec.modelName}`,
+      type: 'model.created',
+      detail: { servingType },
+    });
+    return record;
+  }
+
+  private async requireArtifact(uri: string, field: string): Promise<void> {
+    const { store, key } = this.deps.artifacts.resolve(uri, field);
+    if (key && (await store.head(key))) return;
+    const objects = await this.deps.artifacts.storeFor(uri.replace(/\/*$/, '/'), field).list('');
+    if (objects.length === 0) throw HostingErrors.artifactMissing({ field, uri });
+  }
+
+  get(name: string): Promise<ModelRecord> {
+    return this.deps.store.requireResource({ kind: modelKind, name });
+  }
+
+  find(name: string): Promise<ModelRecord | undefined> {
+    return this.deps.store.getResource({ kind: modelKind, name });
+  }
+
+  list(options: { limit?: number; nextToken?: string }) {
+    return this.deps.store.listResources<ModelSpec, { servingType: ServingType }>({
+      kind: modelKind,
+      ...options,
+    });
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.deps.store.deleteResource({ kind: modelKind, name });
+    await this.deps.events.publish({ resource: `model/${name}`, type: 'model.deleted' });
+  }
+}

@@ -1,0 +1,62 @@
+/** Wires hosting and the data plane into an app: services, the endpoint controller, routes. */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../app.ts';
+import { EndpointRouter } from '../inference/live-endpoint.ts';
+import { inferenceRoutes } from '../inference/routes.ts';
+import { InferenceMetrics } from '../inference/variant-metrics.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { EndpointConfigService } from './endpoint-configs.ts';
+import { EndpointController } from './endpoint-controller.ts';
+import { EndpointService } from './endpoints.ts';
+import { ModelService } from './models.ts';
+import { hostingRoutes } from './routes.ts';
+
+export interface HostingModule {
+  models: ModelService;
+  configs: EndpointConfigService;
+  endpoints: EndpointService;
+  router: EndpointRouter;
+  controller: EndpointController;
+  routes(server: FastifyInstance): void;
+  dataPlaneRoutes(server: FastifyInstance): void;
+}
+
+export function createHostingModule(
+  app: App,
+  options: { runtimes: ReadonlyMap<string, Runtime> },
+): HostingModule {
+  const models = new ModelService({ store: app.store, artifacts: app.artifacts, events: app.events });
+  const configs = new EndpointConfigService({
+    store: app.store,
+    events: app.events,
+    models,
+    artifacts: app.artifacts,
+  });
+  const endpoints = new EndpointService({ store: app.store, events: app.events, configs });
+  const router = new EndpointRouter();
+  const controller = new EndpointController({
+    store: app.store,
+    events: app.events,
+    artifacts: app.artifacts,
+    endpoints,
+    configs,
+    models,
+    router,
+    metrics: new InferenceMetrics(app.metrics.registry),
+    runtimes: options.runtimes,
+    python: app.config.python,
+    workFolder: join(app.config.home, 'work', 'endpoints'),
+    logger: app.logger.child({ component: 'hosting' }),
+  });
+  endpoints.onChange = (name) => controller.kick(name);
+  return {
+    models,
+    configs,
+    endpoints,
+    router,
+    controller,
+    routes: (server) => hostingRoutes(server, { models, configs, endpoints, router }),
+    dataPlaneRoutes: (server) => inferenceRoutes(server, router),
+  };
+}
