@@ -39,7 +39,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
     gpus,
     metrics,
   });
-  const hosting = createHostingModule(app, { runtimes });
+  const hosting = createHostingModule(app, { runtimes, training: training.service });
   app.onClose(() => training.controller.close());
   app.onClose(() => hosting.controller.close());
   return {

@@ -6,6 +6,8 @@ import { EndpointRouter } from '../inference/live-endpoint.ts';
 import { inferenceRoutes } from '../inference/routes.ts';
 import { InferenceMetrics } from '../inference/variant-metrics.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { TrainingService } from '../training/service.ts';
+import { DeployService } from './deploy.ts';
 import { EndpointConfigService } from './endpoint-configs.ts';
 import { EndpointController } from './endpoint-controller.ts';
 import { EndpointService } from './endpoints.ts';
@@ -18,13 +20,14 @@ export interface HostingModule {
   endpoints: EndpointService;
   router: EndpointRouter;
   controller: EndpointController;
+  deploy: DeployService;
   routes(server: FastifyInstance): void;
   dataPlaneRoutes(server: FastifyInstance): void;
 }
 
 export function createHostingModule(
   app: App,
-  options: { runtimes: ReadonlyMap<string, Runtime> },
+  options: { runtimes: ReadonlyMap<string, Runtime>; training: TrainingService },
 ): HostingModule {
   const models = new ModelService({ store: app.store, artifacts: app.artifacts, events: app.events });
   const configs = new EndpointConfigService({
@@ -50,13 +53,15 @@ export function createHostingModule(
     logger: app.logger.child({ component: 'hosting' }),
   });
   endpoints.onChange = (name) => controller.kick(name);
+  const deploy = new DeployService({ models, configs, endpoints, training: options.training });
   return {
     models,
     configs,
     endpoints,
     router,
     controller,
-    routes: (server) => hostingRoutes(server, { models, configs, endpoints, router }),
+    deploy,
+    routes: (server) => hostingRoutes(server, { models, configs, endpoints, router, deploy }),
     dataPlaneRoutes: (server) => inferenceRoutes(server, router),
   };
 }

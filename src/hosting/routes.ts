@@ -5,6 +5,7 @@ import { crudRoutes } from '../api/routes/crud.ts';
 import { isoTime } from '../core/clock.ts';
 import { ResourceName, StrictObject, Type } from '../core/schema.ts';
 import type { EndpointRouter } from '../inference/live-endpoint.ts';
+import { DeployRequestSchema, type DeployService } from './deploy.ts';
 import type { EndpointConfigService } from './endpoint-configs.ts';
 import { describeEndpoint, type EndpointService, UpdateWeightsSchema } from './endpoints.ts';
 import type { ModelService } from './models.ts';
@@ -19,9 +20,10 @@ export function hostingRoutes(
     configs: EndpointConfigService;
     endpoints: EndpointService;
     router: EndpointRouter;
+    deploy: DeployService;
   },
 ) {
-  const { models, configs, endpoints, router } = services;
+  const { models, configs, endpoints, router, deploy } = services;
   crudRoutes(server, {
     path: 'models',
     title: 'model',
@@ -102,6 +104,27 @@ export function hostingRoutes(
           name: (request.params as { name: string }).name,
           body: request.body,
         }),
+      ),
+  );
+  server.post(
+    '/training-jobs/:name/deploy',
+    {
+      schema: {
+        summary: 'Deploy a completed training job to an endpoint in one step (estimator.deploy)',
+        tags: ['endpoints'],
+        params: NameParams,
+        body: DeployRequestSchema,
+        response: { 201: Described, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(
+        describeEndpoint(
+          await deploy.fromTrainingJob({
+            trainingJobName: (request.params as { name: string }).name,
+            request: request.body,
+          }),
+        ),
       ),
   );
 }
