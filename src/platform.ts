@@ -42,6 +42,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
   const hosting = createHostingModule(app, { runtimes, training: training.service });
   app.onClose(() => training.controller.close());
   app.onClose(() => hosting.controller.close());
+  app.onClose(() => hosting.autoscaler.close());
   return {
     training,
     hosting,
@@ -51,6 +52,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
     start() {
       training.controller.start();
       hosting.controller.start();
+      hosting.autoscaler.start();
     },
   };
 }

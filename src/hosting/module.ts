@@ -7,6 +7,7 @@ import { inferenceRoutes } from '../inference/routes.ts';
 import { InferenceMetrics } from '../inference/variant-metrics.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { TrainingService } from '../training/service.ts';
+import { Autoscaler } from './autoscaler.ts';
 import { DeployService } from './deploy.ts';
 import { EndpointConfigService } from './endpoint-configs.ts';
 import { EndpointController } from './endpoint-controller.ts';
@@ -21,6 +22,7 @@ export interface HostingModule {
   router: EndpointRouter;
   controller: EndpointController;
   deploy: DeployService;
+  autoscaler: Autoscaler;
   routes(server: FastifyInstance): void;
   dataPlaneRoutes(server: FastifyInstance): void;
 }
@@ -53,6 +55,14 @@ export function createHostingModule(
     logger: app.logger.child({ component: 'hosting' }),
   });
   endpoints.onChange = (name) => controller.kick(name);
+  const autoscaler = new Autoscaler({
+    store: app.store,
+    events: app.events,
+    router,
+    configs,
+    endpoints,
+    logger: app.logger.child({ component: 'autoscaler' }),
+  });
   const deploy = new DeployService({ models, configs, endpoints, training: options.training });
   return {
     models,
@@ -61,6 +71,7 @@ export function createHostingModule(
     router,
     controller,
     deploy,
+    autoscaler,
     routes: (server) => hostingRoutes(server, { models, configs, endpoints, router, deploy }),
     dataPlaneRoutes: (server) => inferenceRoutes(server, router),
   };

@@ -41,7 +41,10 @@ export const AutoScalingSchema = StrictObject({
   targetInvocationsPerInstance: Type.Number({ exclusiveMinimum: 0 }),
   scaleOutCooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
   scaleInCooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+  /** How often the load is measured and a decision taken (CloudWatch's period; default 60). */
+  evaluationPeriodSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
 });
+export type AutoScalingSpec = Static<typeof AutoScalingSchema>;
 
 export const ProductionVariantSchema = StrictObject({
   variantName: ResourceName,
