@@ -43,6 +43,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
   app.onClose(() => training.controller.close());
   app.onClose(() => hosting.controller.close());
   app.onClose(() => hosting.autoscaler.close());
+  app.onClose(() => hosting.transformRunner.close());
   return {
     training,
     hosting,
@@ -53,6 +54,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
       training.controller.start();
       hosting.controller.start();
       hosting.autoscaler.start();
+      hosting.transformRunner.start();
     },
   };
 }

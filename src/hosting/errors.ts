@@ -37,6 +37,11 @@ export const HostingErrors = {
     'not_found',
     'endpoint "{endpointName}" does not exist',
   ),
+  transformNotStoppable: defineError(
+    'SLIPWAY_TRANSFORM_NOT_STOPPABLE',
+    'conflict',
+    'transform job "{name}" is {status}; only an InProgress job can be stopped',
+  ),
   badPayload: defineError('SLIPWAY_INFERENCE_BAD_PAYLOAD', 'validation', '{reason}'),
   modelError: defineError('SLIPWAY_INFERENCE_MODEL_ERROR', 'internal', 'variant {variantName}: {reason}'),
   unsupportedType: defineError(

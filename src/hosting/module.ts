@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
+import { replicaIdentity } from '../core/replica.ts';
 import { EndpointRouter } from '../inference/live-endpoint.ts';
 import { inferenceRoutes } from '../inference/routes.ts';
 import { InferenceMetrics } from '../inference/variant-metrics.ts';
@@ -14,6 +15,9 @@ import { EndpointController } from './endpoint-controller.ts';
 import { EndpointService } from './endpoints.ts';
 import { ModelService } from './models.ts';
 import { hostingRoutes } from './routes.ts';
+import { transformRoutes } from './transform/routes.ts';
+import { TransformRunner } from './transform/runner.ts';
+import { TransformService } from './transform/service.ts';
 
 export interface HostingModule {
   models: ModelService;
@@ -23,6 +27,8 @@ export interface HostingModule {
   controller: EndpointController;
   deploy: DeployService;
   autoscaler: Autoscaler;
+  transforms: TransformService;
+  transformRunner: TransformRunner;
   routes(server: FastifyInstance): void;
   dataPlaneRoutes(server: FastifyInstance): void;
 }
@@ -63,6 +69,24 @@ export function createHostingModule(
     endpoints,
     logger: app.logger.child({ component: 'autoscaler' }),
   });
+  const transforms = new TransformService({
+    store: app.store,
+    events: app.events,
+    models,
+    artifacts: app.artifacts,
+  });
+  const transformRunner = new TransformRunner({
+    store: app.store,
+    events: app.events,
+    artifacts: app.artifacts,
+    models,
+    runtimes: options.runtimes,
+    python: app.config.python,
+    workFolder: join(app.config.home, 'work', 'transform-jobs'),
+    owner: replicaIdentity(),
+    logger: app.logger.child({ component: 'transform' }),
+  });
+  transforms.onChange = () => transformRunner.kick();
   const deploy = new DeployService({ models, configs, endpoints, training: options.training });
   return {
     models,
@@ -72,7 +96,12 @@ export function createHostingModule(
     controller,
     deploy,
     autoscaler,
-    routes: (server) => hostingRoutes(server, { models, configs, endpoints, router, deploy }),
+    transforms,
+    transformRunner,
+    routes: (server) => {
+      hostingRoutes(server, { models, configs, endpoints, router, deploy });
+      transformRoutes(server, transforms);
+    },
     dataPlaneRoutes: (server) => inferenceRoutes(server, router),
   };
 }
