@@ -77,7 +77,10 @@ describe('transform jobs', () => {
       .trim()
       .split('\n');
     assert.equal(lines.length, 2500);
-    lines.forEach((line, i) => assert.equal(line, `${i + 10_000},${i},${2 * i + 10_000}`));
+    assert.deepEqual(
+      lines,
+      lines.map((_, i) => `${i + 10_000},${i},${2 * i + 10_000}`),
+    );
   });
 
   test('a model that refuses records fails the job with its reason', async () => {
