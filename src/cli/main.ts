@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { version } from '../app.ts';
 import { isSlipwayError } from '../core/errors.ts';
+import { registerHosting } from './commands/hosting.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
@@ -21,6 +22,7 @@ registerStatus(program);
 registerToken(program);
 registerTrain(program);
 registerJobs(program);
+registerHosting(program);
 
 try {
   await program.parseAsync(process.argv);

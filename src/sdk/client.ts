@@ -32,12 +32,23 @@ export class SlipwayClient {
     this.headers = options.headers ?? {};
   }
 
+  /** A request with a raw body and headers (the data plane); a non-2xx answer becomes a SlipwayError. */
+  raw(
+    method: string,
+    path: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+  ): Promise<Response> {
+    return this.send(method, path, body, undefined, headers);
+  }
+
   /** Sends a request; a non-2xx answer becomes a SlipwayError. */
   private async send(
     method: string,
     path: string,
     body?: unknown,
     query?: Record<string, unknown>,
+    rawHeaders?: Record<string, string>,
   ): Promise<Response> {
     const url = new URL(this.url + path);
     for (const [key, value] of Object.entries(query ?? {})) {
@@ -45,14 +56,13 @@ export class SlipwayClient {
     }
     const headers: Record<string, string> = { accept: 'application/json', ...this.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined && !rawHeaders) headers['content-type'] = 'application/json';
+    Object.assign(headers, rawHeaders);
+    const requestBody =
+      body === undefined ? undefined : rawHeaders ? (body as string | Buffer) : JSON.stringify(body);
     let response: Response;
     try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = await fetch(url, { method, headers, body: requestBody });
     } catch (error) {
       throw new SlipwayError(
         'SLIPWAY_UNREACHABLE',
