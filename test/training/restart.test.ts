@@ -11,6 +11,7 @@ import { startCliServer } from '../helpers/cli.ts';
 import { testEngine, tinyImage } from '../helpers/docker.ts';
 import { tempFolder } from '../helpers/temp.ts';
 import { folderWith, shellJob, waitForEnd, waitForStatus } from '../helpers/training.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const home = tempFolder('slipway-restart-');
 after(() => home.cleanup());
