@@ -11,9 +11,11 @@ import { ProcessRuntime } from './runtime/process/process-runtime.ts';
 import type { Runtime } from './runtime/runtime.ts';
 import type { BuiltinAlgorithms } from './training/builtins.ts';
 import { createTrainingModule, type TrainingModule } from './training/module.ts';
+import { createWorkflowsModule, type WorkflowsModule } from './workflows/module.ts';
 
 export interface Platform {
   training: TrainingModule;
+  workflows: WorkflowsModule;
   runtimes: ReadonlyMap<string, Runtime>;
   routePlugins: RoutePlugin[];
   /** Starts the controllers (after the server is listening). */
@@ -31,12 +33,15 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
     metrics,
   });
   app.onClose(() => training.controller.close());
+  const workflows = createWorkflowsModule(app, { training });
   return {
     training,
+    workflows,
     runtimes,
-    routePlugins: [(server) => training.routes(server)],
+    routePlugins: [(server) => training.routes(server), (server) => workflows.routes(server)],
     start() {
       training.controller.start();
+      workflows.start();
     },
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * Wires the workflow domain into an app: workflows, executions and their controller, the task
+ * integrations (the lead registers more through `integrations.register`), functions and triggers.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../app.ts';
+import { replicaIdentity } from '../core/replica.ts';
+import type { TrainingModule } from '../training/module.ts';
+import { ExecutionsController } from './controller.ts';
+import { ExecutionService } from './execution-service.ts';
+import { registerBuiltinIntegrations } from './integrations/builtins.ts';
+import { IntegrationRegistry } from './integrations/registry.ts';
+import { TaskTokens } from './integrations/task-tokens.ts';
+import { workflowRoutes } from './routes.ts';
+import { HistoryStore } from './store/history-store.ts';
+import { WorkflowService } from './workflow-service.ts';
+
+export interface WorkflowsModule {
+  workflows: WorkflowService;
+  executions: ExecutionService;
+  controller: ExecutionsController;
+  /** Add task integrations here (`register(resourceArn, handler)`). */
+  integrations: IntegrationRegistry;
+  history: HistoryStore;
+  routes(server: FastifyInstance): void;
+  start(): void;
+}
+
+export function createWorkflowsModule(app: App, options: { training: TrainingModule }): WorkflowsModule {
+  const tokens = new TaskTokens();
+  const integrations = new IntegrationRegistry(tokens);
+  const history = new HistoryStore(app.store);
+  const workflows = new WorkflowService({ store: app.store, events: app.events, integrations });
+  const executions = new ExecutionService({
+    store: app.store,
+    events: app.events,
+    workflows,
+    history,
+    tokens,
+  });
+  const controller = new ExecutionsController({
+    store: app.store,
+    events: app.events,
+    history,
+    integrations,
+    owner: replicaIdentity(),
+    logger: app.logger.child({ component: 'workflows' }),
+  });
+  executions.onChange = (name) => controller.kick(name);
+  const builtins = registerBuiltinIntegrations(integrations, {
+    app,
+    training: options.training.service,
+    executions,
+  });
+  app.onClose(() => controller.close());
+  return {
+    workflows,
+    executions,
+    controller,
+    integrations,
+    history,
+    routes(server) {
+      workflowRoutes(server, { workflows, executions });
+      builtins.routes(server);
+    },
+    start() {
+      controller.start();
+    },
+  };
+}
