@@ -76,7 +76,9 @@ export class IntegrationRegistry {
         resource,
         known: `${base} has no .sync pattern; use it without .sync`,
       });
-    handler.check?.(parameters, field.replace(/\.Resource$/, '.Parameters'));
+    // A JSONata Arguments expression (a string) is only known at run time.
+    if (typeof parameters !== 'string')
+      handler.check?.(parameters, field.replace(/\.Resource$/, '.Parameters'));
   }
 
   /** Checks every Task resource of a definition, nested machines included. */
