@@ -13,6 +13,9 @@ import { IntegrationRegistry } from './integrations/registry.ts';
 import { TaskTokens } from './integrations/task-tokens.ts';
 import { workflowRoutes } from './routes.ts';
 import { HistoryStore } from './store/history-store.ts';
+import { triggerRoutes } from './triggers/routes.ts';
+import { TriggerController } from './triggers/trigger-controller.ts';
+import { TriggerService } from './triggers/trigger-service.ts';
 import { WorkflowService } from './workflow-service.ts';
 
 export interface WorkflowsModule {
@@ -22,6 +25,8 @@ export interface WorkflowsModule {
   /** Add task integrations here (`register(resourceArn, handler)`). */
   integrations: IntegrationRegistry;
   history: HistoryStore;
+  triggers: TriggerService;
+  triggerController: TriggerController;
   routes(server: FastifyInstance): void;
   start(): void;
 }
@@ -52,19 +57,32 @@ export function createWorkflowsModule(app: App, options: { training: TrainingMod
     training: options.training.service,
     executions,
   });
+  const triggers = new TriggerService({ store: app.store, events: app.events, workflows, executions });
+  const triggerController = new TriggerController({
+    triggers,
+    events: app.events,
+    clock: app.store.clock,
+    logger: app.logger.child({ component: 'triggers' }),
+  });
+  triggers.onChange = () => triggerController.invalidate();
   app.onClose(() => controller.close());
+  app.onClose(() => triggerController.close());
   return {
     workflows,
     executions,
     controller,
     integrations,
     history,
+    triggers,
+    triggerController,
     routes(server) {
       workflowRoutes(server, { workflows, executions });
+      triggerRoutes(server, triggers);
       builtins.routes(server);
     },
     start() {
       controller.start();
+      triggerController.start();
     },
   };
 }
