@@ -7,6 +7,7 @@ import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerUp } from './commands/up.ts';
+import { registerWorkflowCommands } from './commands/workflows-commands.ts';
 import { colour, printJson } from './output.ts';
 
 const program = new Command('slipway')
@@ -21,6 +22,7 @@ registerStatus(program);
 registerToken(program);
 registerTrain(program);
 registerJobs(program);
+registerWorkflowCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { invalid } from '../../core/errors.ts';
 import { ResourceName, type Static, StrictObject, Type, validate } from '../../core/schema.ts';
 import type { ResourceRecord, Store } from '../../store/store.ts';
@@ -50,7 +51,11 @@ async function invokeModule(path: string, event: Json, signal: AbortSignal): Pro
   const absolute = isAbsolute(path) ? path : resolve(path);
   let module = loaded.get(absolute);
   if (!module) {
-    module = import(pathToFileURL(absolute).href);
+    // tsx's tsImport compiles a .ts module as ESM wherever it lies (a plain import would treat a
+    // .ts file outside an ESM package as CommonJS).
+    module = /\.(ts|mts)$/.test(absolute)
+      ? tsImport(pathToFileURL(absolute).href, import.meta.url)
+      : import(pathToFileURL(absolute).href);
     loaded.set(absolute, module);
     module.catch(() => loaded.delete(absolute));
   }
