@@ -1,10 +1,13 @@
 /**
- * Durability: Slipway is killed with SIGKILL twice in one execution (in a Wait, then inside a Map),
- * restarted each time, and the execution finishes with a gap-free history in which every state
- * was entered and exited exactly once and the Wait kept its deadline.
+ * Durability: Slipway is killed with SIGKILL three times in one execution (during a retry
+ * interval, in a Wait, then inside a Map), restarted each time, and the execution finishes with a
+ * gap-free history in which every state was entered and exited exactly once, the retrier kept its
+ * count (the task is not given an extra attempt) and the Wait kept its deadline.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SlipwayClient } from '../../src/sdk/client.ts';
 import { startCliServer } from '../helpers/cli.ts';
@@ -18,7 +21,16 @@ after(() => home.cleanup());
 const definition = {
   StartAt: 'Prepare',
   States: {
-    Prepare: { Type: 'Pass', Parameters: { 'items.$': 'States.ArrayRange(1, 6, 1)' }, Next: 'Pause' },
+    Prepare: { Type: 'Pass', Parameters: { 'items.$': 'States.ArrayRange(1, 6, 1)' }, Next: 'Flaky' },
+    // Fails every time; two retries allowed, so three attempts in all, then the Catch.
+    Flaky: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'always-fails' },
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 1 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.flaky', Next: 'Pause' }],
+      Next: 'Pause',
+    },
     Pause: { Type: 'Wait', Seconds: 3, Next: 'Fan' },
     Fan: {
       Type: 'Map',
@@ -44,7 +56,7 @@ const definition = {
   },
 };
 
-test('SIGKILL mid-execution twice, restart: the execution finishes with a correct, gap-free history', async () => {
+test('SIGKILL mid-execution three times, restart: the execution finishes with a correct, gap-free history', async () => {
   const token = 'slw_wf-restart-token-0123456789';
   const env = {
     SLIPWAY_HOME: home.path,
@@ -57,11 +69,24 @@ test('SIGKILL mid-execution twice, restart: the execution finishes with a correc
     await once(server.child, 'exit');
   };
 
-  const first = await startCliServer(env);
-  let client = new SlipwayClient({ url: first.url, token });
+  const attempts = join(home.path, 'attempts.log');
+  const script = join(home.path, 'always-fails.sh');
+  writeFileSync(script, `#!/bin/sh\necho attempt >> ${attempts}\nexit 1\n`, { mode: 0o755 });
+
+  const zeroth = await startCliServer(env);
+  let client = new SlipwayClient({ url: zeroth.url, token });
+  await client.post('/api/v1/functions', { name: 'always-fails', command: ['/bin/sh', script] });
   await client.post('/api/v1/workflows', { name: 'survivor', definition });
   await client.post('/api/v1/workflows/survivor/executions', { name: 'run-1' });
+  await waitFor(async () => (await historyOf(client, 'run-1')).some((e) => e.type === 'TaskFailed'), {
+    what: 'the first failed attempt',
+  });
+  await kill(zeroth);
+
+  const first = await startCliServer(env);
+  client = new SlipwayClient({ url: first.url, token });
   await waitFor(async () => (await historyOf(client, 'run-1')).some((e) => e.type === 'WaitStateEntered'), {
+    timeoutMs: 30_000,
     what: 'the Pause wait to start',
   });
   await kill(first);
@@ -89,6 +114,10 @@ test('SIGKILL mid-execution twice, restart: the execution finishes with a correc
     );
     const events = await historyOf(client, 'run-1');
     assertGapFree(events, { Hold: 6, Square: 6 });
+    // The retrier's count survived the restart: exactly three attempts, then the Catch.
+    assert.equal(readFileSync(attempts, 'utf8').trim().split('\n').length, 3);
+    assert.equal(events.filter((e) => e.type === 'TaskScheduled').length, 3);
+    assert.equal(JSON.parse(done.output).flaky.Error, 'Lambda.Unknown');
     const mapEvents = events.filter((e) => e.type.startsWith('MapIteration'));
     assert.equal(mapEvents.filter((e) => e.type === 'MapIterationSucceeded').length, 6);
     const entered = events.find(
