@@ -17,6 +17,7 @@ import {
   type TaskRequest,
 } from './asl/index.ts';
 import { executionResource } from './execution-service.ts';
+import { abandonReason } from './integrations/abandon.ts';
 import type { IntegrationRegistry } from './integrations/registry.ts';
 import type { HistoryStore } from './store/history-store.ts';
 import { ExecutionJournal } from './store/journal.ts';
@@ -85,7 +86,7 @@ export class ExecutionsController {
       local.abandoned = true;
       await local.journal?.flush().catch(() => {});
       local.journal?.discard();
-      local.controller.abort({ kind: 'stopped', error: 'Slipway.Shutdown', cause: 'shutting down' });
+      local.controller.abort(abandonReason('Slipway is shutting down'));
     }
     await Promise.allSettled([...this.inFlight]);
   }
@@ -206,6 +207,7 @@ export class ExecutionsController {
         return { status, phase: status.status };
       },
     });
+    if (result.status !== 'SUCCEEDED') await this.stopChildren(name, result.status);
     await this.deps.events.publish({
       resource: executionResource(name),
       type: `execution.${result.status.toLowerCase().replace('_', '-')}`,
@@ -216,6 +218,46 @@ export class ExecutionsController {
         ...(result.status === 'SUCCEEDED' ? {} : { error: result.error, cause: result.cause }),
       },
     });
+  }
+
+  /**
+   * A parent that ended without succeeding stops the nested executions it still has running (its
+   * `.sync` task stops its child when aborted, but a stop can arrive before a resumed task has
+   * re-attached to its child).
+   */
+  private async stopChildren(parent: string, status: string): Promise<void> {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.deps.store.listResources<ExecutionSpec, ExecutionStatusRecord>({
+        kind: executionKind,
+        phase: 'RUNNING',
+        limit: 1000,
+        nextToken,
+      });
+      for (const child of page.items) {
+        if (child.spec.parentExecution !== parent || child.status.stopRequested) continue;
+        await this.deps.store
+          .mutateResource<ExecutionSpec, ExecutionStatusRecord>({
+            kind: executionKind,
+            name: child.name,
+            change: (current) =>
+              current.status.status === 'RUNNING' && !current.status.stopRequested
+                ? {
+                    status: {
+                      ...current.status,
+                      stopRequested: {
+                        error: 'States.Aborted',
+                        cause: `the parent execution ended ${status}`,
+                      },
+                    },
+                  }
+                : {},
+          })
+          .catch(() => {});
+        this.kick(child.name);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
   }
 
   private async heartbeat(): Promise<void> {
@@ -231,7 +273,7 @@ export class ExecutionsController {
           // Another replica took it over (we stalled past the lease): let go without writing.
           local.abandoned = true;
           local.journal?.discard();
-          local.controller.abort({ kind: 'stopped', error: 'Slipway.LeaseLost', cause: 'lease lost' });
+          local.controller.abort(abandonReason('another replica holds the lease'));
           continue;
         }
         await this.checkStop(name, local);

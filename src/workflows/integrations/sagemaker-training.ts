@@ -8,6 +8,7 @@ import { CoreErrors, isSlipwayError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events.ts';
 import { describeTrainingJob, type TrainingJobRecord, type TrainingService } from '../../training/service.ts';
 import { type Json, TaskError, type TaskRequest } from '../asl/index.ts';
+import { isAbandoned } from './abandon.ts';
 import { toCamelKeys, toPascalKeys } from './case-keys.ts';
 import type { IntegrationHandler } from './registry.ts';
 import { waitUntil } from './wait-until.ts';
@@ -76,6 +77,7 @@ export function sagemakerTrainingIntegration(deps: {
       const record = await create(request);
       const name = record.name;
       const onAbort = () => {
+        if (isAbandoned(request.signal)) return;
         void deps.training.stop(name).catch(() => {});
       };
       request.signal.addEventListener('abort', onAbort, { once: true });

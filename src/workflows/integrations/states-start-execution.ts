@@ -4,10 +4,13 @@
  * DescribeExecution in PascalCase with Output as JSON text, `.sync:2` with Output as JSON. A failed
  * child fails the task (States.TaskFailed); stopping the parent stops the child.
  */
+import { createHash } from 'node:crypto';
+import { CoreErrors, isSlipwayError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events.ts';
 import { type Json, TaskError, type TaskRequest } from '../asl/index.ts';
 import type { ExecutionRecord, ExecutionService } from '../execution-service.ts';
 import { describeExecution } from '../views.ts';
+import { isAbandoned } from './abandon.ts';
 import { toPascalKeys } from './case-keys.ts';
 import type { IntegrationHandler } from './registry.ts';
 import { waitUntil } from './wait-until.ts';
@@ -29,19 +32,33 @@ export function startExecutionIntegration(deps: {
     const p = request.parameters as { StateMachineArn?: unknown; Input?: Json; Name?: unknown } | null;
     if (!p || typeof p.StateMachineArn !== 'string')
       throw new TaskError('States.Runtime', 'states:startExecution: Parameters.StateMachineArn is required');
+    // Without a Name, the child's name is derived from the parent, the state, the attempt and the
+    // input: a task re-invoked after a restart finds the child it started instead of a second one.
+    const name =
+      typeof p.Name === 'string'
+        ? p.Name
+        : `${request.execution.name.slice(0, 30)}-${createHash('sha256')
+            .update(JSON.stringify([request.execution.stateName, request.execution.retryCount, p]))
+            .digest('hex')
+            .slice(0, 24)}`;
     try {
       return await deps.executions.start({
         workflowName: workflowNameOf(p.StateMachineArn),
-        body: { ...(typeof p.Name === 'string' ? { name: p.Name } : {}), input: p.Input ?? {} },
+        body: { name, input: p.Input ?? {} },
         parentExecution: request.execution.name,
       });
     } catch (error) {
+      if (isSlipwayError(error) && error.code === CoreErrors.alreadyExists.code) {
+        const existing = await deps.executions.get(name);
+        if (existing.spec.parentExecution === request.execution.name) return existing;
+      }
       throw new TaskError('StepFunctions.ValidationException', (error as Error).message);
     }
   };
   const sync = (version: 1 | 2) => async (request: TaskRequest) => {
     const child = await start(request);
     const onAbort = () => {
+      if (isAbandoned(request.signal)) return;
       void deps.executions
         .stop(child.name, { error: 'States.Aborted', cause: 'the parent execution stopped it' })
         .catch(() => {});
