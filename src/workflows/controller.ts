@@ -28,6 +28,8 @@ export interface ExecutionsControllerDeps {
   events: EventBus;
   history: HistoryStore;
   integrations: IntegrationRegistry;
+  /** Reads a distributed Map's ItemReader source (the artifact store on a server). */
+  readItems?: Collaborators['readItems'];
   owner: string;
   logger: Logger;
   pollMs?: number;
@@ -183,6 +185,7 @@ export class ExecutionsController {
         await journal.flush();
         return this.deps.integrations.invoke(request);
       },
+      ...(this.deps.readItems ? { readItems: this.deps.readItems } : {}),
       appendHistory: journal.appendHistory,
       onCheckpoint: journal.onCheckpoint,
     };

@@ -9,6 +9,7 @@ import type { TrainingModule } from '../training/module.ts';
 import { ExecutionsController } from './controller.ts';
 import { ExecutionService } from './execution-service.ts';
 import { registerBuiltinIntegrations } from './integrations/builtins.ts';
+import { artifactItemReader } from './integrations/item-reader.ts';
 import { IntegrationRegistry } from './integrations/registry.ts';
 import { TaskTokens } from './integrations/task-tokens.ts';
 import { workflowRoutes } from './routes.ts';
@@ -48,6 +49,7 @@ export function createWorkflowsModule(app: App, options: { training: TrainingMod
     events: app.events,
     history,
     integrations,
+    readItems: artifactItemReader(app.artifacts),
     owner: replicaIdentity(),
     logger: app.logger.child({ component: 'workflows' }),
   });

@@ -247,6 +247,37 @@ describe('task integrations', () => {
     assert.equal(output.broken.Cause, 'down for maintenance');
   });
 
+  it('a distributed Map reads its items from the artifact store (ItemReader over a CSV file)', async () => {
+    const folder = folderWith(work.path, 'items', {
+      'rows.csv': 'species,mass\nAdelie,3750\nGentoo,5000\nChinstrap,3500\n',
+    });
+    const done = await run('reader', {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+            Parameters: { Uri: `${folder}/rows.csv` },
+          },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Name',
+            States: { Name: { Type: 'Pass', Parameters: { 'species.$': '$.species' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    assert.deepEqual(JSON.parse(done.output), [
+      { species: 'Adelie' },
+      { species: 'Gentoo' },
+      { species: 'Chinstrap' },
+    ]);
+  });
+
   it('sagemaker:createTrainingJob.sync trains from a PascalCase request and returns the described job', async () => {
     const code = folderWith(work.path, 'code', {
       'train.sh':
