@@ -1,28 +1,44 @@
 /**
- * ASL engine benchmark: a 1,000-state Pass/Choice chain and a Map over 10,000 items, run in
- * memory with Slipway's engine, and with the npm package `aws-local-stepfunctions` when it is
- * installed (it is not a dependency yet; the peer is reported as skipped otherwise). Results are
- * state transitions per second; compare only numbers measured in the same run.
+ * ASL engine benchmark, in one run: Slipway's engine in memory, Slipway's engine in durable mode
+ * (every history event and snapshot persisted to SQLite through the store, as the executions
+ * controller does), and the npm package `aws-local-stepfunctions`, on a 1,000-state Pass/Choice
+ * chain and a Map over 10,000 items. Compare only numbers measured in the same run.
  *
  * Run: npx tsx bench/asl-bench.ts
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../src/store/store.ts';
 import {
   type Collaborators,
+  createExecution,
+  type Json,
   type MachineDefinition,
+  resumeExecution,
   startExecution,
   systemCollaborators,
 } from '../src/workflows/asl/index.ts';
+import { HistoryStore } from '../src/workflows/store/history-store.ts';
+import { ExecutionJournal } from '../src/workflows/store/journal.ts';
 
-export interface BenchResult {
+export interface BenchRow {
   scenario: string;
-  engine: string;
-  transitions: number;
+  engine: 'slipway (in memory)' | 'slipway (durable, SQLite)' | 'aws-local-stepfunctions';
+  /** Milliseconds per run (mean of the timed runs). */
   ms: number;
-  transitionsPerSecond: number;
+  /** State transitions per second (chain) or Map items per second (map). */
+  rate: number;
+  unit: 'transitions/s' | 'items/s';
+  /** rate / the peer's rate in the same scenario. */
+  ratio?: number;
+  /** Durable mode: history events and store transactions per run. */
+  events?: number;
+  writes?: number;
   skipped?: string;
 }
 
-/** 500 Pass and 500 Choice states, alternating, ending in Succeed's place on the last Pass. */
+/** 500 Pass and 500 Choice states, alternating; the last Pass ends the machine. */
 export function passChoiceChain(states = 1000): MachineDefinition {
   const def: MachineDefinition = { StartAt: 'S0', States: {} };
   for (let i = 0; i < states; i++) {
@@ -60,16 +76,25 @@ export function mapOverItems(): MachineDefinition {
 }
 
 const scenarios = [
-  { scenario: 'pass-choice-chain-1000', definition: passChoiceChain(), input: {}, transitions: 1000 },
+  {
+    scenario: 'pass-choice-chain-1000',
+    definition: passChoiceChain(),
+    input: {} as Json,
+    count: 1000,
+    unit: 'transitions/s' as const,
+    repeat: 5,
+  },
   {
     scenario: 'map-10000-items',
     definition: mapOverItems(),
-    input: Array.from({ length: 10_000 }, (_, v) => ({ v })),
-    transitions: 10_001,
+    input: Array.from({ length: 10_000 }, (_, v) => ({ v })) as Json,
+    count: 10_000,
+    unit: 'items/s' as const,
+    repeat: 3,
   },
 ];
 
-const collaborators: Collaborators = {
+const noTasks: Collaborators = {
   ...systemCollaborators,
   invokeTask: async () => {
     throw new Error('no tasks in this benchmark');
@@ -83,7 +108,9 @@ async function timeIt(run: () => Promise<unknown>, repeat: number): Promise<numb
   return (performance.now() - started) / repeat;
 }
 
-async function peer(): Promise<{ run(definition: unknown, input: unknown): Promise<unknown> } | string> {
+type Peer = { run(definition: unknown, input: unknown): Promise<unknown> };
+
+async function loadPeer(): Promise<Peer | string> {
   const name = 'aws-local-stepfunctions';
   try {
     const mod = (await import(name)) as {
@@ -95,49 +122,118 @@ async function peer(): Promise<{ run(definition: unknown, input: unknown): Promi
   }
 }
 
-export async function runAslBench(repeat = 5): Promise<BenchResult[]> {
-  const results: BenchResult[] = [];
-  const other = await peer();
-  for (const s of scenarios) {
-    const ms = await timeIt(async () => {
-      const result = await startExecution({ definition: s.definition, input: s.input, collaborators });
-      if (result.status !== 'SUCCEEDED') throw new Error(`${s.scenario}: ${result.status}`);
-    }, repeat);
-    results.push({
-      scenario: s.scenario,
-      engine: 'slipway',
-      transitions: s.transitions,
-      ms,
-      transitionsPerSecond: (s.transitions / ms) * 1000,
-    });
-    if (typeof other === 'string') {
-      results.push({
+/** One durable run, as the executions controller does it: snapshot stored first, then resumed with a journal. */
+async function durableRun(history: HistoryStore, definition: MachineDefinition, input: Json, name: string) {
+  const snapshot = createExecution({ definition, input, name, collaborators: noTasks });
+  await history.write(name, [], snapshot);
+  const journal = new ExecutionJournal(history, name);
+  let events = 0;
+  const result = await resumeExecution({
+    definition,
+    snapshot,
+    collaborators: {
+      ...noTasks,
+      appendHistory: (batch) => {
+        events += batch.length;
+        journal.appendHistory(batch);
+      },
+      onCheckpoint: journal.onCheckpoint,
+    },
+  });
+  await journal.flush();
+  if (result.status !== 'SUCCEEDED') throw new Error(`${name}: ${result.status}`);
+  return { events, writes: journal.writes + 1 };
+}
+
+export async function runAslBench(): Promise<{ rows: BenchRow[]; markdown: string }> {
+  const rows: BenchRow[] = [];
+  const peer = await loadPeer();
+  const folder = mkdtempSync(join(tmpdir(), 'slipway-asl-bench-'));
+  const store = await Store.open(`sqlite:${join(folder, 'bench.db')}`);
+  const history = new HistoryStore(store);
+  try {
+    let counter = 0;
+    for (const s of scenarios) {
+      const scenarioRows: BenchRow[] = [];
+      const memoryMs = await timeIt(async () => {
+        const result = await startExecution({
+          definition: s.definition,
+          input: s.input,
+          collaborators: noTasks,
+        });
+        if (result.status !== 'SUCCEEDED') throw new Error(`${s.scenario}: ${result.status}`);
+      }, s.repeat);
+      scenarioRows.push({
         scenario: s.scenario,
-        engine: 'aws-local-stepfunctions',
-        transitions: s.transitions,
-        ms: 0,
-        transitionsPerSecond: 0,
-        skipped: other,
+        engine: 'slipway (in memory)',
+        ms: memoryMs,
+        rate: (s.count / memoryMs) * 1000,
+        unit: s.unit,
       });
-    } else {
-      const peerMs = await timeIt(() => other.run(s.definition, s.input), repeat);
-      results.push({
+
+      let stats = { events: 0, writes: 0 };
+      const durableMs = await timeIt(async () => {
+        stats = await durableRun(history, s.definition, s.input, `bench-${counter++}`);
+      }, s.repeat);
+      scenarioRows.push({
         scenario: s.scenario,
-        engine: 'aws-local-stepfunctions',
-        transitions: s.transitions,
-        ms: peerMs,
-        transitionsPerSecond: (s.transitions / peerMs) * 1000,
+        engine: 'slipway (durable, SQLite)',
+        ms: durableMs,
+        rate: (s.count / durableMs) * 1000,
+        unit: s.unit,
+        ...stats,
       });
+
+      if (typeof peer === 'string') {
+        scenarioRows.push({
+          scenario: s.scenario,
+          engine: 'aws-local-stepfunctions',
+          ms: 0,
+          rate: 0,
+          unit: s.unit,
+          skipped: peer,
+        });
+      } else {
+        const peerMs = await timeIt(() => peer.run(s.definition, s.input), s.repeat);
+        const peerRate = (s.count / peerMs) * 1000;
+        for (const row of scenarioRows) row.ratio = row.rate / peerRate;
+        scenarioRows.push({
+          scenario: s.scenario,
+          engine: 'aws-local-stepfunctions',
+          ms: peerMs,
+          rate: peerRate,
+          unit: s.unit,
+          ratio: 1,
+        });
+      }
+      rows.push(...scenarioRows);
     }
+  } finally {
+    await store.close();
+    rmSync(folder, { recursive: true, force: true });
   }
-  return results;
+  return { rows, markdown: toMarkdown(rows) };
+}
+
+function toMarkdown(rows: BenchRow[]): string {
+  const lines = [
+    '| scenario | engine | ms/run | throughput | vs aws-local-stepfunctions | history events / store transactions per run |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const rate = r.skipped
+      ? `skipped (${r.skipped})`
+      : `${Math.round(r.rate).toLocaleString('en-US')} ${r.unit}`;
+    const ratio = r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`;
+    const durable = r.events !== undefined ? `${r.events.toLocaleString('en-US')} / ${r.writes}` : '–';
+    lines.push(
+      `| ${r.scenario} | ${r.engine} | ${r.skipped ? '–' : r.ms.toFixed(1)} | ${rate} | ${ratio} | ${durable} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await runAslBench()) {
-    const rate = r.skipped
-      ? `skipped (${r.skipped})`
-      : `${Math.round(r.transitionsPerSecond)} transitions/s (${r.ms.toFixed(1)} ms/run)`;
-    console.log(`${r.scenario.padEnd(24)} ${r.engine.padEnd(24)} ${rate}`);
-  }
+  const { markdown } = await runAslBench();
+  process.stdout.write(markdown);
 }

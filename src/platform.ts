@@ -13,10 +13,12 @@ import { ProcessRuntime } from './runtime/process/process-runtime.ts';
 import type { Runtime } from './runtime/runtime.ts';
 import type { BuiltinAlgorithms } from './training/builtins.ts';
 import { createTrainingModule, type TrainingModule } from './training/module.ts';
+import { createWorkflowsModule, type WorkflowsModule } from './workflows/module.ts';
 
 export interface Platform {
   training: TrainingModule;
   hosting: HostingModule;
+  workflows: WorkflowsModule;
   runtimes: ReadonlyMap<string, Runtime>;
   routePlugins: RoutePlugin[];
   /** The data plane's routes, outside /api/v1. */
@@ -44,17 +46,24 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
   app.onClose(() => hosting.controller.close());
   app.onClose(() => hosting.autoscaler.close());
   app.onClose(() => hosting.transformRunner.close());
+  const workflows = createWorkflowsModule(app, { training });
   return {
     training,
     hosting,
+    workflows,
     runtimes,
-    routePlugins: [(server) => training.routes(server), (server) => hosting.routes(server)],
+    routePlugins: [
+      (server) => training.routes(server),
+      (server) => hosting.routes(server),
+      (server) => workflows.routes(server),
+    ],
     rootPlugins: [(server) => hosting.dataPlaneRoutes(server)],
     start() {
       training.controller.start();
       hosting.controller.start();
       hosting.autoscaler.start();
       hosting.transformRunner.start();
+      workflows.start();
     },
   };
 }

@@ -8,6 +8,7 @@ import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerUp } from './commands/up.ts';
+import { registerWorkflowCommands } from './commands/workflows-commands.ts';
 import { colour, printJson } from './output.ts';
 
 const program = new Command('slipway')
@@ -23,6 +24,7 @@ registerToken(program);
 registerTrain(program);
 registerJobs(program);
 registerHosting(program);
+registerWorkflowCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 /** Table types of the metadata store (Kysely's view of the database). Times are epoch milliseconds. */
 import type { Generated } from 'kysely';
+import type { WorkflowTables } from '../workflows/store/tables.ts';
 
 export interface ResourcesTable {
   kind: string;
@@ -48,7 +49,7 @@ export interface MetricPointsTable {
   time: number;
 }
 
-export interface Database {
+export interface Database extends WorkflowTables {
   resources: ResourcesTable;
   events: EventsTable;
   tokens: TokensTable;

@@ -37,6 +37,12 @@ test('SIGKILL mid-job, then restart: the job ends Failed saying why, and its orp
     'Training',
   );
   assert.equal(running.trainingJobStatus, 'InProgress');
+  // The kill must come after the job has printed its pid, so the test can check the process later.
+  await waitFor(async () => {
+    const headers = { authorization: `Bearer ${token}` };
+    const log = await (await fetch(`${first.url}/api/v1/training-jobs/survivor/logs`, { headers })).text();
+    return /pid \d+/.test(log);
+  });
 
   first.child.kill('SIGKILL');
   await once(first.child, 'exit');
