@@ -13,6 +13,7 @@ import { ProcessRuntime } from './runtime/process/process-runtime.ts';
 import type { Runtime } from './runtime/runtime.ts';
 import type { BuiltinAlgorithms } from './training/builtins.ts';
 import { createTrainingModule, type TrainingModule } from './training/module.ts';
+import { registerHostingIntegrations } from './workflows/integrations/sagemaker-hosting.ts';
 import { createWorkflowsModule, type WorkflowsModule } from './workflows/module.ts';
 
 export interface Platform {
@@ -47,6 +48,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
   app.onClose(() => hosting.autoscaler.close());
   app.onClose(() => hosting.transformRunner.close());
   const workflows = createWorkflowsModule(app, { training });
+  registerHostingIntegrations(workflows.integrations, { hosting, events: app.events });
   return {
     training,
     hosting,

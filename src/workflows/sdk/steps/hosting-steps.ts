@@ -76,11 +76,15 @@ export class EndpointStep extends Task {
       endpointConfigName: string | Placeholder;
       /** updateEndpoint instead of createEndpoint. */
       update?: boolean;
+      /** Wait until the endpoint is InService (`.sync`, a Slipway extension; Step Functions has none). */
+      wait?: boolean;
     },
   ) {
     super(stateId, {
       ...options,
-      resource: sagemaker(options.update ? 'updateEndpoint' : 'createEndpoint'),
+      resource: sagemaker(
+        `${options.update ? 'updateEndpoint' : 'createEndpoint'}${options.wait ? '.sync' : ''}`,
+      ),
       parameters: {
         EndpointName: options.endpointName,
         EndpointConfigName: options.endpointConfigName,
