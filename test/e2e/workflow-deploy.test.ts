@@ -21,12 +21,10 @@ const work = tempFolder('slipway-pipeline-');
 
 before(async () => {
   slipway = await startTestSlipway();
-  await slipway
-    .client()
-    .post('/api/v1/functions', {
-      name: 'prepare-penguins',
-      module: join(example, 'functions', 'prepare.ts'),
-    });
+  await slipway.client().post('/api/v1/functions', {
+    name: 'prepare-penguins',
+    module: join(example, 'functions', 'prepare.ts'),
+  });
 });
 after(async () => {
   await slipway.cleanup();
