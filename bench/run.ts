@@ -17,6 +17,11 @@ export interface BenchResult {
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   launch: async () => (await import('./training-launch.ts')).runLaunchBench(),
+  hosting: async () => (await import('./hosting-bench.ts')).runHostingBench(),
+  asl: async () => ({
+    title: 'Workflow engine (ASL) against aws-local-stepfunctions',
+    ...(await (await import('./asl-bench.ts')).runAslBench()),
+  }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
