@@ -4,36 +4,7 @@
  * find beyond the linear part), written as CSV with a header and the label first.
  */
 import { createWriteStream } from 'node:fs';
-
-/** mulberry32: tiny, fast, and identical on every platform for a given seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draws by Box–Muller. */
-export function seededNormal(seed: number): () => number {
-  const uniform = seededRandom(seed);
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const u = Math.max(uniform(), 1e-300);
-    const v = uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-}
+import { seededNormal, seededRandom } from '../src/algorithms/random.ts';
 
 export interface SyntheticOptions {
   rows: number;

@@ -1,0 +1,88 @@
+/**
+ * Turns the label column into what learners need: class indices for classification (classes
+ * sorted, so "0"/"1" and "female"/"male" map the way users expect) or numbers for regression.
+ */
+import { invalid } from '../../core/errors.ts';
+import type { Column, Dataset } from '../data/dataset.ts';
+
+export type ClassLabel = string | number;
+
+export interface ClassificationLabels {
+  /** Class values; numbers when the label column is numeric (ONNX int64 labels), else strings. */
+  classes: ClassLabel[];
+  /** Class index per row. */
+  y: Float64Array;
+}
+
+/** Rows whose label is present: learners train only on those. */
+export function labelledRows(label: Column): Int32Array {
+  const rows: number[] = [];
+  const n = label.kind === 'numeric' ? label.values.length : label.codes.length;
+  for (let i = 0; i < n; i++) {
+    const missing = label.kind === 'numeric' ? Number.isNaN(label.values[i]) : label.codes[i] < 0;
+    if (!missing) rows.push(i);
+  }
+  return Int32Array.from(rows);
+}
+
+export function learnClasses(label: Column): ClassLabel[] {
+  if (label.kind === 'numeric') {
+    const seen = new Set<number>();
+    for (const v of label.values) {
+      if (Number.isNaN(v)) continue;
+      if (!Number.isInteger(v)) {
+        throw invalid(`data.${label.name}`, `a classification label must be an integer or text, found ${v}`);
+      }
+      seen.add(v);
+    }
+    return [...seen].sort((a, b) => a - b);
+  }
+  const present = new Set<number>();
+  for (const code of label.codes) if (code >= 0) present.add(code);
+  return [...present].map((code) => label.categories[code]).sort();
+}
+
+/** Class indices for `label`; a class not in `classes` is an error naming it. */
+export function encodeClasses(label: Column, classes: readonly ClassLabel[], source: string): Float64Array {
+  const index = new Map<string, number>(classes.map((c, k) => [String(c), k]));
+  const n = label.kind === 'numeric' ? label.values.length : label.codes.length;
+  const y = new Float64Array(n);
+  const translate =
+    label.kind === 'categorical' ? Int32Array.from(label.categories, (c) => index.get(c) ?? -1) : undefined;
+  for (let i = 0; i < n; i++) {
+    let k: number;
+    if (label.kind === 'numeric') k = index.get(String(label.values[i])) ?? -1;
+    else k = label.codes[i] < 0 ? -1 : translate![label.codes[i]];
+    if (k < 0) {
+      const value = label.kind === 'numeric' ? label.values[i] : label.categories[label.codes[i]];
+      throw invalid(
+        `${source}.${label.name}`,
+        `label "${value}" at row ${i + 1} is not a class seen in training`,
+      );
+    }
+    y[i] = k;
+  }
+  return y;
+}
+
+export function regressionTargets(label: Column): Float64Array {
+  if (label.kind !== 'numeric') throw invalid(`data.${label.name}`, 'a regression label must be numeric');
+  return label.values;
+}
+
+/** The label column by name, or the first column (SageMaker's convention) when no name is given. */
+export function findLabel(dataset: Dataset, name: string | undefined, source: string): Column {
+  if (name === undefined) {
+    if (dataset.columns.length < 2)
+      throw invalid(`${source}`, 'needs a label column and at least one feature');
+    return dataset.columns[0];
+  }
+  const column = dataset.columns.find((c) => c.name === name);
+  if (!column) {
+    throw invalid(
+      'hyperparameters.label',
+      `column "${name}" is not in the data (columns: ${dataset.columns.map((c) => c.name).join(', ')})`,
+    );
+  }
+  return column;
+}

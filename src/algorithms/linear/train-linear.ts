@@ -1,0 +1,233 @@
+/**
+ * The linear learner: logistic (binary), multinomial (softmax) and linear regression on
+ * standardised numeric features and one-hot categoricals, L2-regularised, fitted by full-batch
+ * L-BFGS, with patience-based early stopping on the validation channel when one is given.
+ */
+import type { Dataset } from '../data/dataset.ts';
+import { EarlyStopping } from '../early-stopping.ts';
+import { buildDesignMatrix, type DesignMatrix } from '../features/design-matrix.ts';
+import { encodedWidth } from '../features/feature-plan.ts';
+import { describeInputs } from '../features/onnx-preprocess.ts';
+import { classificationMetrics, regressionMetrics } from '../metrics.ts';
+import {
+  argmaxRows,
+  classificationOutputs,
+  type MetricSink,
+  type ModelMetadata,
+  type Prediction,
+  regressionOutputs,
+  type TrainedModel,
+} from '../model.ts';
+import { minimizeLbfgs } from '../optim/lbfgs.ts';
+import { describeFeatures, prepareSupervised } from '../supervised-data.ts';
+import { parseLinearHyperparameters } from './linear-hyperparameters.ts';
+import { type LossStats, linearScores, makeObjective, outputsOf } from './linear-losses.ts';
+import { exportLinearOnnx } from './linear-onnx.ts';
+
+export const LINEAR_LEARNER = 'linear-learner';
+
+export interface TrainLinearOptions {
+  train: Dataset;
+  validation?: Dataset;
+  /** As SageMaker passes them: a string map (JSON numbers and booleans are accepted too). */
+  hyperparameters: Record<string, unknown>;
+  onMetric?: MetricSink;
+}
+
+function designOptions(normalize: boolean) {
+  return { standardize: normalize, impute: true, float32: false };
+}
+
+/** Turns the scores of one output per row into probabilities (rows × classes). */
+function probabilitiesFromScores(scores: Float64Array, binary: boolean, classes: number): Float64Array {
+  if (binary) {
+    const rows = scores.length;
+    const out = new Float64Array(rows * 2);
+    for (let i = 0; i < rows; i++) {
+      const p = 1 / (1 + Math.exp(-scores[i]));
+      out[2 * i] = 1 - p;
+      out[2 * i + 1] = p;
+    }
+    return out;
+  }
+  const rows = scores.length / classes;
+  const out = new Float64Array(scores.length);
+  for (let i = 0; i < rows; i++) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < classes; k++) max = Math.max(max, scores[i * classes + k]);
+    let sum = 0;
+    for (let k = 0; k < classes; k++) {
+      const e = Math.exp(scores[i * classes + k] - max);
+      out[i * classes + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < classes; k++) out[i * classes + k] /= sum;
+  }
+  return out;
+}
+
+export function trainLinearLearner(options: TrainLinearOptions): TrainedModel {
+  const started = performance.now();
+  const hp = parseLinearHyperparameters(options.hyperparameters);
+  const task = hp.predictor_type;
+  const data = prepareSupervised({
+    train: options.train,
+    validation: options.validation,
+    label: hp.label,
+    task,
+    maxCategories: hp.max_categories,
+    numClasses: hp.num_classes,
+  });
+  const { plan } = data;
+  const classCount = data.classes?.length ?? 1;
+  const outputs = outputsOf(task, classCount);
+  const width = encodedWidth(plan);
+  const stride = width + 1;
+  const X = buildDesignMatrix(data.train.dataset, plan, designOptions(hp.normalize_data));
+  const Xv = data.validation
+    ? buildDesignMatrix(data.validation.dataset, plan, designOptions(hp.normalize_data))
+    : undefined;
+
+  // Regression fits a standardised target so tolerances mean the same whatever the label's units.
+  let yShift = 0;
+  let yScale = 1;
+  let yTrain = data.train.y;
+  if (task === 'regressor') {
+    const stats = meanStd(yTrain);
+    yShift = stats.mean;
+    yScale = stats.std;
+    yTrain = yTrain.map((v) => (v - yShift) / yScale);
+  }
+  const yValidation = data.validation?.y;
+  const yValidationScaled =
+    yValidation && task === 'regressor' ? yValidation.map((v) => (v - yShift) / yScale) : yValidation;
+
+  const stats: LossStats = { correct: 0 };
+  const objective = makeObjective(task, X, yTrain, classCount, hp.l2, stats);
+  const validationStats: LossStats = { correct: 0 };
+  const validationLoss =
+    Xv && yValidationScaled
+      ? makeObjective(task, Xv, yValidationScaled, classCount, 0, validationStats)
+      : undefined;
+
+  const w0 = new Float64Array(outputs * stride);
+  initialiseBiases(w0, task, yTrain, classCount, width);
+  const stopping = new EarlyStopping(hp.early_stopping_patience, hp.early_stopping_tolerance);
+  let best = Float64Array.from(w0);
+  const scratch = new Float64Array(w0.length);
+  const emit = options.onMetric ?? (() => {});
+  const classification = task !== 'regressor';
+  const result = minimizeLbfgs(objective, w0, {
+    maxIterations: hp.epochs,
+    gradientTolerance: hp.tolerance,
+    functionTolerance: 1e-10,
+    onIteration: (iteration, w, loss) => {
+      emit('train', 'objective_loss', loss, iteration);
+      if (classification) emit('train', 'accuracy', stats.correct / X.rows, iteration);
+      if (!validationLoss || !Xv) {
+        best = Float64Array.from(w);
+        return false;
+      }
+      const vLoss = validationLoss(w, scratch);
+      emit('validation', 'objective_loss', vLoss, iteration);
+      if (classification) emit('validation', 'accuracy', validationStats.correct / Xv.rows, iteration);
+      const { improved, stop } = stopping.update(iteration, vLoss);
+      if (improved) best = Float64Array.from(w);
+      return stop;
+    },
+  });
+  // Without a validation channel the optimum itself is the model; with one, the best iterate.
+  if (!validationLoss || result.iterations === 0) best = Float64Array.from(result.x);
+
+  // Back to original target units: y = yScale·(x·w' + b') + yShift.
+  const weights = Float64Array.from(best);
+  if (task === 'regressor') {
+    for (let j = 0; j < width; j++) weights[j] *= yScale;
+    weights[width] = weights[width] * yScale + yShift;
+  }
+
+  const predictMatrix = (M: DesignMatrix): Prediction => {
+    const scores = linearScores(M, weights, outputs);
+    if (!classification) return { values: scores };
+    const probabilities = probabilitiesFromScores(scores, task === 'binary_classifier', classCount);
+    return { probabilities, classIndex: argmaxRows(probabilities, classCount) };
+  };
+  const evaluate = (M: DesignMatrix, y: Float64Array) => {
+    const prediction = predictMatrix(M);
+    return classification
+      ? classificationMetrics(prediction.probabilities!, classCount, y)
+      : regressionMetrics(prediction.values!, y);
+  };
+  const trainMetrics = evaluate(X, data.train.y);
+  const validationMetrics = Xv && yValidation ? evaluate(Xv, yValidation) : undefined;
+  for (const [name, value] of Object.entries(trainMetrics)) emit('train', name, value, result.iterations);
+  for (const [name, value] of Object.entries(validationMetrics ?? {}))
+    emit('validation', name, value, result.iterations);
+
+  const bestIteration = validationLoss ? stopping.bestIteration : result.iterations;
+  const metadata: ModelMetadata = {
+    format: 'slipway-model/1',
+    algorithm: LINEAR_LEARNER,
+    task,
+    label: { name: data.labelName, type: data.labelType },
+    classes: data.classes,
+    features: describeFeatures(plan, true),
+    inputs: describeInputs(plan),
+    outputs: classification ? classificationOutputs(data.classes!) : regressionOutputs,
+    hyperparameters: { ...hp },
+    metrics: { train: trainMetrics, validation: validationMetrics },
+    training: {
+      rows: X.rows,
+      validationRows: Xv?.rows,
+      iterations: result.iterations,
+      bestIteration,
+      stoppedBy: result.reason === 'callback' ? 'early_stopping' : result.reason,
+      seconds: (performance.now() - started) / 1000,
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const onnx = exportLinearOnnx({
+    plan,
+    task,
+    classes: data.classes,
+    weights,
+    width,
+    normalize: hp.normalize_data,
+    metadata: { algorithm: LINEAR_LEARNER, task },
+  });
+  return {
+    metadata,
+    onnx,
+    predict: (dataset) => predictMatrix(buildDesignMatrix(dataset, plan, designOptions(hp.normalize_data))),
+  };
+}
+
+function meanStd(values: Float64Array): { mean: number; std: number } {
+  let mean = 0;
+  for (const v of values) mean += v;
+  mean /= Math.max(values.length, 1);
+  let variance = 0;
+  for (const v of values) variance += (v - mean) * (v - mean);
+  const std = Math.sqrt(variance / Math.max(values.length, 1));
+  return { mean, std: std > 1e-12 ? std : 1 };
+}
+
+/** Biases start at the log-odds of the class frequencies: the best model with no features. */
+function initialiseBiases(
+  w: Float64Array,
+  task: string,
+  y: Float64Array,
+  classes: number,
+  width: number,
+): void {
+  if (task === 'regressor') return;
+  const counts = new Float64Array(classes);
+  for (const v of y) counts[v]++;
+  const n = y.length;
+  if (task === 'binary_classifier') {
+    const p = Math.min(Math.max(counts[1] / n, 1e-6), 1 - 1e-6);
+    w[width] = Math.log(p / (1 - p));
+    return;
+  }
+  for (let k = 0; k < classes; k++) w[k * (width + 1) + width] = Math.log(Math.max(counts[k] / n, 1e-6));
+}
