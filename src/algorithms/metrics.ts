@@ -23,31 +23,36 @@ export function logLoss(probabilities: Float64Array, classes: number, y: Float64
 }
 
 /**
- * Area under the ROC curve of `scores` for the positive class (y == 1): the Mann–Whitney statistic
- * with tied scores sharing their average rank.
+ * Area under the ROC curve of `scores` for the positive class (y == 1): the probability that a
+ * random positive scores above a random negative, ties counting one half. Positives and negatives
+ * are sorted separately with the native numeric sort (no comparator callback, which matters at a
+ * million rows) and then swept together.
  */
 export function auc(scores: Float64Array, y: Float64Array): number {
-  const n = scores.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) {
-      if (y[order[t]] === 1) {
-        positives++;
-        rankSum += rank;
-      }
-    }
-    i = j + 1;
-  }
-  const negatives = n - positives;
+  for (let i = 0; i < y.length; i++) if (y[i] === 1) positives++;
+  const negatives = y.length - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  for (let i = 0, a = 0, b = 0; i < y.length; i++) {
+    if (y[i] === 1) pos[a++] = scores[i];
+    else neg[b++] = scores[i];
+  }
+  pos.sort();
+  neg.sort();
+  // For each positive: negatives strictly below count 1, equal ones count 1/2.
+  let below = 0;
+  let upTo = 0;
+  let wins = 0;
+  for (let i = 0; i < positives; i++) {
+    const s = pos[i];
+    while (below < negatives && neg[below] < s) below++;
+    if (upTo < below) upTo = below;
+    while (upTo < negatives && neg[upTo] <= s) upTo++;
+    wins += below + (upTo - below) / 2;
+  }
+  return wins / (positives * negatives);
 }
 
 export function regressionMetrics(predictions: Float64Array, y: Float64Array): Record<string, number> {

@@ -26,24 +26,29 @@ export function buildDesignMatrix(dataset: Dataset, plan: FeaturePlan, options: 
   const rows = dataset.rowCount;
   const width = encodedWidth(plan);
   const values = new Float64Array(rows * width);
-  let offset = 0;
-  for (const feature of plan.numeric) {
+  const k = plan.numeric.length;
+  const sources = plan.numeric.map((feature) => {
     const column = columnByName(dataset, feature.name);
     if (!column) throw invalid(`data.${feature.name}`, 'is missing from the data');
     if (column.kind !== 'numeric')
       throw invalid(`data.${feature.name}`, 'must be numeric, as in the training data');
-    const source = column.values;
-    const mean = feature.mean;
-    const scale = options.standardize ? 1 / feature.std : 1;
-    const shift = options.standardize ? mean : 0;
-    for (let i = 0, p = offset; i < rows; i++, p += width) {
-      let v = source[i];
+    return column.values;
+  });
+  const shift = Float64Array.from(plan.numeric, (f) => (options.standardize ? f.mean : 0));
+  const scale = Float64Array.from(plan.numeric, (f) => (options.standardize ? 1 / f.std : 1));
+  const fill = Float64Array.from(plan.numeric, (f) =>
+    options.impute ? (options.float32 ? Math.fround(f.mean) : f.mean) : Number.NaN,
+  );
+  // Row-outer loop: writes stream through the row-major output once, reads stream through each column.
+  for (let i = 0, p = 0; i < rows; i++, p += width) {
+    for (let j = 0; j < k; j++) {
+      let v = sources[j][i];
       if (options.float32) v = Math.fround(v);
-      if (Number.isNaN(v) && options.impute) v = options.float32 ? Math.fround(mean) : mean;
-      values[p] = options.standardize ? (v - shift) * scale : v;
+      if (Number.isNaN(v)) v = fill[j];
+      values[p + j] = (v - shift[j]) * scale[j];
     }
-    offset++;
   }
+  let offset = k;
   for (const feature of plan.categorical) {
     const column = columnByName(dataset, feature.name);
     if (!column) throw invalid(`data.${feature.name}`, 'is missing from the data');

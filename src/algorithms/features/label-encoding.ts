@@ -44,22 +44,30 @@ export function learnClasses(label: Column): ClassLabel[] {
 
 /** Class indices for `label`; a class not in `classes` is an error naming it. */
 export function encodeClasses(label: Column, classes: readonly ClassLabel[], source: string): Float64Array {
-  const index = new Map<string, number>(classes.map((c, k) => [String(c), k]));
   const n = label.kind === 'numeric' ? label.values.length : label.codes.length;
   const y = new Float64Array(n);
-  const translate =
-    label.kind === 'categorical' ? Int32Array.from(label.categories, (c) => index.get(c) ?? -1) : undefined;
-  for (let i = 0; i < n; i++) {
-    let k: number;
-    if (label.kind === 'numeric') k = index.get(String(label.values[i])) ?? -1;
-    else k = label.codes[i] < 0 ? -1 : translate![label.codes[i]];
-    if (k < 0) {
-      const value = label.kind === 'numeric' ? label.values[i] : label.categories[label.codes[i]];
-      throw invalid(
-        `${source}.${label.name}`,
-        `label "${value}" at row ${i + 1} is not a class seen in training`,
-      );
+  const index = new Map<string | number, number>(classes.map((c, k) => [c, k]));
+  const fail = (i: number, value: unknown) =>
+    invalid(`${source}.${label.name}`, `label "${value}" at row ${i + 1} is not a class seen in training`);
+  if (label.kind === 'numeric') {
+    // Numeric keys: no string conversion per row (this runs over every training row).
+    const numericIndex = new Map<number, number>();
+    for (const [c, k] of index) numericIndex.set(typeof c === 'number' ? c : Number(c), k);
+    for (let i = 0; i < n; i++) {
+      const k = numericIndex.get(label.values[i]);
+      if (k === undefined) throw fail(i, label.values[i]);
+      y[i] = k;
     }
+    return y;
+  }
+  const translate = Int32Array.from(
+    label.categories,
+    (c) => index.get(typeof classes[0] === 'number' ? Number(c) : c) ?? -1,
+  );
+  for (let i = 0; i < n; i++) {
+    const code = label.codes[i];
+    const k = code < 0 ? -1 : translate[code];
+    if (k < 0) throw fail(i, code < 0 ? '' : label.categories[code]);
     y[i] = k;
   }
   return y;
