@@ -142,7 +142,8 @@ test('a binary ensemble whose leaf weights are all positive still exports log-od
   const tree = {
     feature: [0, -1, -1],
     threshold: [0, 0, 0],
-    splitBin: [1, 0, 0],
+    splitSlot: [2, 0, 0],
+    missingSlot: [0, 0, 0],
     defaultLeft: [true, true, true],
     left: [1, -1, -1],
     right: [2, -1, -1],

@@ -4,6 +4,7 @@
  * float32 data values, and x is rounded to float32 before binning, so "bin ≤ s + 1" is exactly
  * "x ≤ c_s" as ONNX runtimes evaluate it on float inputs: the exported trees agree bit for bit.
  */
+import { invalid } from '../../core/errors.ts';
 import { columnByName, type Dataset } from '../data/dataset.ts';
 import type { FeaturePlan } from '../features/feature-plan.ts';
 import { encodedWidth } from '../features/feature-plan.ts';
@@ -14,13 +15,20 @@ export interface BinCuts {
   cuts: Float64Array[];
   /** Number of encoded features. */
   features: number;
+  /**
+   * Bins of all features are numbered in one sequence ("slots"): feature f's missing bin is slot
+   * offsets[f] and its value bins follow, so one slot index addresses a histogram entry directly.
+   */
+  offsets: Int32Array;
+  /** Total number of slots. */
+  slots: number;
 }
 
 export interface BinnedMatrix {
   rows: number;
   features: number;
-  /** Row-major rows × features bin indices (0 = missing). */
-  bins: Uint8Array;
+  /** Row-major rows × features slot indices (offsets[f] + bin; bin 0 = missing). */
+  slots: Uint16Array;
 }
 
 const SAMPLE_SIZE = 200_000;
@@ -32,26 +40,35 @@ export function learnCuts(dataset: Dataset, plan: FeaturePlan, maxBin: number, s
   for (const feature of plan.numeric) {
     const column = columnByName(dataset, feature.name);
     if (!column || column.kind !== 'numeric') throw new Error(`numeric column ${feature.name} not found`);
-    cuts.push(numericCuts(column.values, maxBin, random));
+    cuts.push(numericCuts(column.values, maxBin, Math.floor(random() * 1e9)));
   }
   // One-hot columns are 0 or 1: a single cut at 0 separates them.
   for (const feature of plan.categorical) {
     for (let k = 0; k < feature.categories.length; k++) cuts.push(Float64Array.of(0));
   }
-  return { cuts, features: encodedWidth(plan) };
+  const features = encodedWidth(plan);
+  const offsets = new Int32Array(features + 1);
+  for (let f = 0; f < features; f++) offsets[f + 1] = offsets[f] + cuts[f].length + 2;
+  if (offsets[features] > 65535) {
+    throw invalid(
+      'hyperparameters.max_bin',
+      `gives ${offsets[features]} bins in all, more than 65535: lower max_bin or max_categories`,
+    );
+  }
+  return { cuts, features, offsets, slots: offsets[features] };
 }
 
-function numericCuts(values: Float64Array, maxBin: number, random: () => number): Float64Array {
+function numericCuts(values: Float64Array, maxBin: number, start: number): Float64Array {
   const n = values.length;
-  const keep = n <= SAMPLE_SIZE ? 1 : SAMPLE_SIZE / n;
-  const sample: number[] = [];
-  for (let i = 0; i < n; i++) {
+  // Every k-th value from a seeded start: evenly spread whatever the row order, and no RNG call per row.
+  const step = Math.max(1, Math.floor(n / SAMPLE_SIZE));
+  const sample = new Float64Array(Math.ceil(n / step));
+  let m = 0;
+  for (let i = step > 1 ? start % step : 0; i < n; i += step) {
     const v = values[i];
-    if (Number.isNaN(v)) continue;
-    if (keep < 1 && random() >= keep) continue;
-    sample.push(Math.fround(v));
+    if (!Number.isNaN(v)) sample[m++] = Math.fround(v);
   }
-  const sorted = Float64Array.from(sample).sort();
+  const sorted = sample.subarray(0, m).sort();
   const distinct: number[] = [];
   for (let i = 0; i < sorted.length; i++)
     if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
@@ -80,19 +97,48 @@ export function binOf(cuts: Float64Array, x: number): number {
   return lo + 1;
 }
 
+/**
+ * binOf for a whole column: the cuts padded with +Infinity to 2^k - 1 entries, so the search is
+ * a fixed number of halving steps with no data-dependent loop exit.
+ */
+export function binColumn(
+  cuts: Float64Array,
+  values: Float64Array,
+  out: Uint16Array,
+  offset: number,
+  stride: number,
+  base: number,
+): void {
+  let size = 1;
+  while (size < cuts.length + 1) size *= 2;
+  const padded = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
+  padded.set(cuts);
+  for (let i = 0, p = offset; i < values.length; i++, p += stride) {
+    const x = values[i];
+    if (Number.isNaN(x)) {
+      out[p] = base;
+      continue;
+    }
+    const v = Math.fround(x);
+    let lo = 0;
+    for (let half = size >>> 1; half >= 1; half >>>= 1) if (padded[lo + half - 1] < v) lo += half;
+    out[p] = base + lo + 1;
+  }
+}
+
 /** Bins a dataset feature by feature into a row-major matrix. */
 export function binDataset(dataset: Dataset, plan: FeaturePlan, cuts: BinCuts): BinnedMatrix {
   const rows = dataset.rowCount;
   const F = cuts.features;
-  const bins = new Uint8Array(rows * F);
+  const slots = new Uint16Array(rows * F);
+  const { offsets } = cuts;
   let f = 0;
   for (const feature of plan.numeric) {
     const column = columnByName(dataset, feature.name);
-    if (!column || column.kind !== 'numeric')
+    if (!column || column.kind !== 'numeric') {
       throw new Error(`column "${feature.name}" must be numeric, as in training`);
-    const c = cuts.cuts[f];
-    const values = column.values;
-    for (let i = 0, p = f; i < rows; i++, p += F) bins[p] = binOf(c, values[i]);
+    }
+    binColumn(cuts.cuts[f], column.values, slots, f, F, offsets[f]);
     f++;
   }
   for (const feature of plan.categorical) {
@@ -101,21 +147,21 @@ export function binDataset(dataset: Dataset, plan: FeaturePlan, cuts: BinCuts): 
     const lookup = new Map(feature.categories.map((c, k) => [c, k]));
     const width = feature.categories.length;
     // Every one-hot column is 0 (bin 1) unless the row has that category (bin 2).
-    for (let i = 0; i < rows; i++) bins.fill(1, i * F + f, i * F + f + width);
+    for (let i = 0; i < rows; i++) for (let k = 0; k < width; k++) slots[i * F + f + k] = offsets[f + k] + 1;
     if (column.kind === 'categorical') {
       const translate = Int32Array.from(column.categories, (c) => lookup.get(c) ?? -1);
       for (let i = 0; i < rows; i++) {
         const code = column.codes[i];
         const k = code < 0 ? -1 : translate[code];
-        if (k >= 0) bins[i * F + f + k] = 2;
+        if (k >= 0) slots[i * F + f + k] = offsets[f + k] + 2;
       }
     } else {
       for (let i = 0; i < rows; i++) {
         const k = Number.isNaN(column.values[i]) ? undefined : lookup.get(String(column.values[i]));
-        if (k !== undefined) bins[i * F + f + k] = 2;
+        if (k !== undefined) slots[i * F + f + k] = offsets[f + k] + 2;
       }
     }
     f += width;
   }
-  return { rows, features: F, bins };
+  return { rows, features: F, slots };
 }

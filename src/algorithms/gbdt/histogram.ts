@@ -1,51 +1,32 @@
 /**
- * Gradient histograms: for every encoded feature and bin, the sums of gradients and hessians of a
- * node's rows, interleaved as [g, h] pairs. Features are laid out back to back (offsets[f] is the
- * first bin of feature f), so a one-hot column costs 3 bins rather than 256.
+ * Gradient histograms: for every bin slot (see BinCuts), the sums of gradients and hessians of a
+ * node's rows, interleaved as [g, h] pairs. Features are laid out back to back, so a one-hot column
+ * costs 3 slots rather than 256, and a row's slot index addresses the histogram with no lookup.
  */
-import type { BinCuts, BinnedMatrix } from './binning.ts';
+import type { BinnedMatrix } from './binning.ts';
 
-export interface HistogramLayout {
-  /** offsets[f]: index of feature f's bin 0 (the missing bin); offsets[F] is the total bin count. */
-  offsets: Int32Array;
-  /** Bins of feature f, missing bin included: cuts + 2. */
-  binCount: Int32Array;
-  /** Length of a histogram array (two numbers per bin). */
-  size: number;
-}
-
-export function histogramLayout(cuts: BinCuts): HistogramLayout {
-  const F = cuts.features;
-  const offsets = new Int32Array(F + 1);
-  const binCount = new Int32Array(F);
-  for (let f = 0; f < F; f++) {
-    binCount[f] = cuts.cuts[f].length + 2;
-    offsets[f + 1] = offsets[f] + binCount[f];
-  }
-  return { offsets, binCount, size: offsets[F] * 2 };
-}
-
-/** Adds rows[start, end) into `hist` (which the caller has zeroed). The hottest loop of training. */
+/**
+ * Adds rows[start, end) into `hist` (zeroed by the caller, length 2 × slots). `gh` holds each
+ * row's gradient and hessian side by side, one cache line for both. The hottest loop of training.
+ */
 export function accumulateHistogram(
   hist: Float64Array,
   matrix: BinnedMatrix,
-  layout: HistogramLayout,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   rows: Uint32Array,
   start: number,
   end: number,
 ): void {
   const F = matrix.features;
-  const bins = matrix.bins;
-  const offsets = layout.offsets;
+  const slots = matrix.slots;
   for (let t = start; t < end; t++) {
     const i = rows[t];
-    const g = grad[i];
-    const h = hess[i];
+    const g = gh[2 * i];
+    const h = gh[2 * i + 1];
     let p = i * F;
-    for (let f = 0; f < F; f++, p++) {
-      const o = (offsets[f] + bins[p]) << 1;
+    const last = p + F;
+    for (; p < last; p++) {
+      const o = slots[p] << 1;
       hist[o] += g;
       hist[o + 1] += h;
     }

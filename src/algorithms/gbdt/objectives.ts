@@ -9,48 +9,37 @@
  */
 
 /** Binary log loss on raw log-odds. */
-export function logisticGradients(
-  raw: Float64Array,
-  y: Float64Array,
-  grad: Float64Array,
-  hess: Float64Array,
-): number {
+export function logisticGradients(raw: Float64Array, y: Float64Array, gh: Float64Array): number {
   let loss = 0;
   for (let i = 0; i < y.length; i++) {
     const z = raw[i];
     const e = Math.exp(-Math.abs(z));
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
     loss += Math.max(z, 0) + Math.log1p(e) - y[i] * z;
-    grad[i] = p - y[i];
-    hess[i] = Math.max(p * (1 - p), 1e-16);
+    gh[2 * i] = p - y[i];
+    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
   }
   return loss / Math.max(y.length, 1);
 }
 
 /** Squared error: gradient is the residual, hessian 1; returns the mean squared error. */
-export function squaredGradients(
-  raw: Float64Array,
-  y: Float64Array,
-  grad: Float64Array,
-  hess: Float64Array,
-): number {
+export function squaredGradients(raw: Float64Array, y: Float64Array, gh: Float64Array): number {
   let loss = 0;
   for (let i = 0; i < y.length; i++) {
     const r = raw[i] - y[i];
     loss += r * r;
-    grad[i] = r;
-    hess[i] = 1;
+    gh[2 * i] = r;
+    gh[2 * i + 1] = 1;
   }
   return loss / Math.max(y.length, 1);
 }
 
-/** Softmax log loss: raw is rows × classes; writes the gradients of every class (grads[k][i]). */
+/** Softmax log loss: raw is rows × classes; writes every class's gradient pairs (ghs[k]). */
 export function softmaxGradients(
   raw: Float64Array,
   y: Float64Array,
   classes: number,
-  grads: Float64Array[],
-  hesses: Float64Array[],
+  ghs: Float64Array[],
 ): number {
   const p = new Float64Array(classes);
   let loss = 0;
@@ -66,8 +55,8 @@ export function softmaxGradients(
     loss += Math.log(sum) - (raw[base + y[i]] - max);
     for (let k = 0; k < classes; k++) {
       const q = p[k] / sum;
-      grads[k][i] = q - (y[i] === k ? 1 : 0);
-      hesses[k][i] = Math.max(q * (1 - q), 1e-16);
+      ghs[k][2 * i] = q - (y[i] === k ? 1 : 0);
+      ghs[k][2 * i + 1] = Math.max(q * (1 - q), 1e-16);
     }
   }
   return loss / Math.max(y.length, 1);

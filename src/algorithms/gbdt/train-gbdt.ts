@@ -24,7 +24,6 @@ import { describeFeatures, prepareSupervised } from '../supervised-data.ts';
 import { type BinnedMatrix, binDataset, learnCuts } from './binning.ts';
 import { parseGbdtHyperparameters } from './gbdt-hyperparameters.ts';
 import { exportEnsembleOnnx } from './gbdt-onnx.ts';
-import { histogramLayout } from './histogram.ts';
 import { logisticGradients, probabilities, softmaxGradients, squaredGradients } from './objectives.ts';
 import { predictBinned, predictRaw, type Tree } from './tree.ts';
 import { growTree } from './tree-builder.ts';
@@ -67,7 +66,6 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
   const reportLoss = (mean: number) => (task === 'regressor' ? Math.sqrt(mean) : mean);
 
   const cuts = learnCuts(data.train.dataset, plan, hp.max_bin, hp.seed);
-  const layout = histogramLayout(cuts);
   const matrix = binDataset(data.train.dataset, plan, cuts);
   const validation = data.validation
     ? { matrix: binDataset(data.validation.dataset, plan, cuts), y: data.validation.y }
@@ -82,8 +80,7 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
   if (rawValidation)
     for (let i = 0; i < rawValidation.length; i++) rawValidation[i] = baseScores[i % outputs];
 
-  const grads = Array.from({ length: outputs }, () => new Float64Array(n));
-  const hesses = Array.from({ length: outputs }, () => new Float64Array(n));
+  const ghs = Array.from({ length: outputs }, () => new Float64Array(2 * n));
   const rowsAll = new Uint32Array(n);
   const rows = new Uint32Array(n);
   const scratch = new Uint32Array(n);
@@ -101,9 +98,9 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
     learningRate: hp.eta,
   };
   const gradients = (scores: Float64Array): number => {
-    if (task === 'binary_classifier') return logisticGradients(scores, y, grads[0], hesses[0]);
-    if (task === 'regressor') return squaredGradients(scores, y, grads[0], hesses[0]);
-    return softmaxGradients(scores, y, outputs, grads, hesses);
+    if (task === 'binary_classifier') return logisticGradients(scores, y, ghs[0]);
+    if (task === 'regressor') return squaredGradients(scores, y, ghs[0]);
+    return softmaxGradients(scores, y, outputs, ghs);
   };
 
   let rounds = 0;
@@ -125,10 +122,7 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
     }
     for (let k = 0; k < outputs; k++) {
       rows.set(rowsAll.subarray(0, count));
-      const { tree, leaves } = growTree(
-        { matrix, cuts, layout, grad: grads[k], hess: hesses[k], rows, count, scratch },
-        params,
-      );
+      const { tree, leaves } = growTree({ matrix, cuts, gh: ghs[k], rows, count, scratch }, params);
       trees.push(tree);
       treeOutput.push(k);
       for (const leaf of leaves) {
@@ -137,7 +131,7 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
       }
       if (count < n) {
         for (let i = 0; i < n; i++)
-          if (!inSample[i]) raw[i * outputs + k] += predictBinned(tree, matrix.bins, matrix.features, i);
+          if (!inSample[i]) raw[i * outputs + k] += predictBinned(tree, matrix.slots, matrix.features, i);
       }
       if (validation && rawValidation) addTree(rawValidation, tree, validation.matrix, outputs, k);
     }
@@ -249,7 +243,7 @@ function initialScores(task: Task, y: Float64Array, outputs: number): number[] {
 
 function addTree(scores: Float64Array, tree: Tree, matrix: BinnedMatrix, outputs: number, k: number): void {
   for (let i = 0; i < matrix.rows; i++)
-    scores[i * outputs + k] += predictBinned(tree, matrix.bins, matrix.features, i);
+    scores[i * outputs + k] += predictBinned(tree, matrix.slots, matrix.features, i);
 }
 
 function meanLoss(task: Task, raw: Float64Array, y: Float64Array, outputs: number): number {

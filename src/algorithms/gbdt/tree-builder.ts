@@ -4,7 +4,7 @@
  * gets a fresh histogram pass, the larger one is its parent's minus its sibling's.
  */
 import type { BinCuts, BinnedMatrix } from './binning.ts';
-import { accumulateHistogram, type HistogramLayout, subtractHistogram } from './histogram.ts';
+import { accumulateHistogram, subtractHistogram } from './histogram.ts';
 import { addNode, emptyTree, type Tree } from './tree.ts';
 
 export interface TreeParams {
@@ -43,9 +43,8 @@ interface Pending {
 export interface TreeInputs {
   matrix: BinnedMatrix;
   cuts: BinCuts;
-  layout: HistogramLayout;
-  grad: Float64Array;
-  hess: Float64Array;
+  /** Gradient and hessian of row i at [2i] and [2i + 1]. */
+  gh: Float64Array;
   /** Rows to grow on; permuted in place so each leaf's rows end up contiguous. */
   rows: Uint32Array;
   count: number;
@@ -54,20 +53,21 @@ export interface TreeInputs {
 }
 
 export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
-  const { matrix, layout, grad, hess, rows, count } = input;
+  const { matrix, cuts, gh, rows, count } = input;
+  const histSize = cuts.slots * 2;
   const tree = emptyTree();
   const leaves: GrownTree['leaves'] = [];
   let g = 0;
   let h = 0;
   for (let t = 0; t < count; t++) {
-    g += grad[rows[t]];
-    h += hess[rows[t]];
+    g += gh[2 * rows[t]];
+    h += gh[2 * rows[t] + 1];
   }
   const root = addNode(tree);
   let level: Pending[] = [{ node: root, start: 0, end: count, g, h, hist: null }];
   if (params.maxDepth > 0) {
-    const hist = new Float64Array(layout.size);
-    accumulateHistogram(hist, matrix, layout, grad, hess, rows, 0, count);
+    const hist = new Float64Array(histSize);
+    accumulateHistogram(hist, matrix, gh, rows, 0, count);
     level[0].hist = hist;
   }
   for (let depth = 0; level.length > 0; depth++) {
@@ -81,8 +81,9 @@ export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
       }
       const { node } = item;
       tree.feature[node] = split.feature;
-      tree.splitBin[node] = split.splitBin;
-      tree.threshold[node] = input.cuts.cuts[split.feature][split.splitBin - 1];
+      tree.missingSlot[node] = cuts.offsets[split.feature];
+      tree.splitSlot[node] = cuts.offsets[split.feature] + split.splitBin;
+      tree.threshold[node] = cuts.cuts[split.feature][split.splitBin - 1];
       tree.defaultLeft[node] = split.defaultLeft;
       const mid = partition(input, item.start, item.end, split);
       const left = addNode(tree);
@@ -110,8 +111,8 @@ export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
         const leftSmaller = mid - item.start <= item.end - mid;
         const small = leftSmaller ? leftItem : rightItem;
         const large = leftSmaller ? rightItem : leftItem;
-        const hist = new Float64Array(layout.size);
-        accumulateHistogram(hist, matrix, layout, grad, hess, rows, small.start, small.end);
+        const hist = new Float64Array(histSize);
+        accumulateHistogram(hist, matrix, gh, rows, small.start, small.end);
         const parent = item.hist!;
         subtractHistogram(parent, hist);
         small.hist = hist;
@@ -127,7 +128,7 @@ export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
 
 function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split | null {
   const hist = item.hist!;
-  const { offsets, binCount } = input.layout;
+  const { offsets } = input.cuts;
   const { lambda, minChildWeight } = params;
   const G = item.g;
   const H = item.h;
@@ -138,7 +139,7 @@ function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split 
   const F = input.matrix.features;
   for (let f = 0; f < F; f++) {
     const base = offsets[f] * 2;
-    const nb = binCount[f];
+    const nb = offsets[f + 1] - offsets[f];
     const gMissing = hist[base];
     const hMissing = hist[base + 1];
     const hasMissing = hMissing > 0;
@@ -182,14 +183,16 @@ function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split 
 /** Stable partition of rows[start, end) by the split; returns the first right-hand index. */
 function partition(input: TreeInputs, start: number, end: number, split: Split): number {
   const { rows, scratch } = input;
-  const { bins, features } = input.matrix;
-  const { feature, splitBin, defaultLeft } = split;
+  const { slots, features } = input.matrix;
+  const { feature, defaultLeft } = split;
+  const missing = input.cuts.offsets[feature];
+  const last = missing + split.splitBin;
   let l = start;
   let r = 0;
   for (let t = start; t < end; t++) {
     const i = rows[t];
-    const b = bins[i * features + feature];
-    const goLeft = b === 0 ? defaultLeft : b <= splitBin;
+    const s = slots[i * features + feature];
+    const goLeft = s === missing ? defaultLeft : s <= last;
     if (goLeft) rows[l++] = i;
     else scratch[r++] = i;
   }

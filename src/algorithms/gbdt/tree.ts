@@ -8,8 +8,10 @@ export interface Tree {
   feature: number[];
   /** float32 threshold: left iff x ≤ threshold. */
   threshold: number[];
-  /** Left iff 1 ≤ bin ≤ splitBin. */
-  splitBin: number[];
+  /** Training-time routing by slot (see BinCuts): left iff missingSlot < slot ≤ splitSlot. */
+  splitSlot: number[];
+  /** The slot of the split feature's missing bin. */
+  missingSlot: number[];
   defaultLeft: boolean[];
   left: number[];
   right: number[];
@@ -17,13 +19,23 @@ export interface Tree {
 }
 
 export function emptyTree(): Tree {
-  return { feature: [], threshold: [], splitBin: [], defaultLeft: [], left: [], right: [], value: [] };
+  return {
+    feature: [],
+    threshold: [],
+    splitSlot: [],
+    missingSlot: [],
+    defaultLeft: [],
+    left: [],
+    right: [],
+    value: [],
+  };
 }
 
 export function addNode(tree: Tree): number {
   tree.feature.push(-1);
   tree.threshold.push(0);
-  tree.splitBin.push(0);
+  tree.splitSlot.push(0);
+  tree.missingSlot.push(0);
   tree.defaultLeft.push(true);
   tree.left.push(-1);
   tree.right.push(-1);
@@ -32,12 +44,12 @@ export function addNode(tree: Tree): number {
 }
 
 /** The leaf value for row `row` of a binned matrix. */
-export function predictBinned(tree: Tree, bins: Uint8Array, features: number, row: number): number {
+export function predictBinned(tree: Tree, slots: Uint16Array, features: number, row: number): number {
   let node = 0;
   const base = row * features;
   while (tree.feature[node] >= 0) {
-    const b = bins[base + tree.feature[node]];
-    const goLeft = b === 0 ? tree.defaultLeft[node] : b <= tree.splitBin[node];
+    const s = slots[base + tree.feature[node]];
+    const goLeft = s === tree.missingSlot[node] ? tree.defaultLeft[node] : s <= tree.splitSlot[node];
     node = goLeft ? tree.left[node] : tree.right[node];
   }
   return tree.value[node];
