@@ -22,6 +22,8 @@ export const gbdtHyperparameterSpecs = {
   early_stopping_rounds: { kind: 'int', min: 1, max: 100000 },
   num_class: { kind: 'int', min: 2, max: 10000 },
   max_categories: { kind: 'int', min: 1, max: 10000, default: 100 },
+  /** Threads for histogram building; 0 means one per available CPU. */
+  nthread: { kind: 'int', min: 0, max: 256, default: 0, aliases: ['threads'] },
 } as const satisfies Record<string, HyperparameterSpec>;
 
 export type GbdtHyperparameters = ReturnType<typeof parseGbdtHyperparameters>;

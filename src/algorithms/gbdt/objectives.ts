@@ -5,21 +5,27 @@
 
 /**
  * Each gradient function also returns the mean loss at `raw` (log loss, or squared error for
- * regression), computed in the same pass so per-round training metrics cost almost nothing.
+ * regression), computed in the same pass so per-round training metrics cost almost nothing;
+ * `withLoss` false skips the logarithms when nobody reads the metric (NaN is returned then).
  */
 
 /** Binary log loss on raw log-odds. */
-export function logisticGradients(raw: Float64Array, y: Float64Array, gh: Float64Array): number {
+export function logisticGradients(
+  raw: Float64Array,
+  y: Float64Array,
+  gh: Float64Array,
+  withLoss = true,
+): number {
   let loss = 0;
   for (let i = 0; i < y.length; i++) {
     const z = raw[i];
     const e = Math.exp(-Math.abs(z));
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-    loss += Math.max(z, 0) + Math.log1p(e) - y[i] * z;
+    if (withLoss) loss += Math.max(z, 0) + Math.log1p(e) - y[i] * z;
     gh[2 * i] = p - y[i];
     gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
   }
-  return loss / Math.max(y.length, 1);
+  return withLoss ? loss / Math.max(y.length, 1) : Number.NaN;
 }
 
 /** Squared error: gradient is the residual, hessian 1; returns the mean squared error. */

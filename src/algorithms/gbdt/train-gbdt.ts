@@ -3,6 +3,8 @@
  * (XGBoost-style) gains with L2 on leaf weights, row subsampling, and early stopping on the
  * validation channel. Binary and multiclass log loss, and squared error for regression.
  */
+
+import { availableParallelism } from 'node:os';
 import { invalid } from '../../core/errors.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { EarlyStopping } from '../early-stopping.ts';
@@ -24,6 +26,7 @@ import { describeFeatures, prepareSupervised } from '../supervised-data.ts';
 import { type BinnedMatrix, binDataset, learnCuts } from './binning.ts';
 import { parseGbdtHyperparameters } from './gbdt-hyperparameters.ts';
 import { exportEnsembleOnnx } from './gbdt-onnx.ts';
+import { HistogramPool, sharedFloat64, sharedUint32 } from './histogram-pool.ts';
 import { logisticGradients, probabilities, softmaxGradients, squaredGradients } from './objectives.ts';
 import { predictBinned, predictRaw, type Tree } from './tree.ts';
 import { growTree } from './tree-builder.ts';
@@ -80,9 +83,11 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
   if (rawValidation)
     for (let i = 0; i < rawValidation.length; i++) rawValidation[i] = baseScores[i % outputs];
 
-  const ghs = Array.from({ length: outputs }, () => new Float64Array(2 * n));
+  const ghs = Array.from({ length: outputs }, () => sharedFloat64(2 * n));
   const rowsAll = new Uint32Array(n);
-  const rows = new Uint32Array(n);
+  const rows = sharedUint32(n);
+  const threads = hp.nthread === 0 ? availableParallelism() : hp.nthread;
+  const pool = new HistogramPool(threads, matrix, ghs, rows, cuts.slots * 2);
   const scratch = new Uint32Array(n);
   const inSample = new Uint8Array(n);
   const random = seededRandom(hp.seed);
@@ -97,56 +102,66 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
     gamma: hp.gamma,
     learningRate: hp.eta,
   };
-  const gradients = (scores: Float64Array): number => {
-    if (task === 'binary_classifier') return logisticGradients(scores, y, ghs[0]);
+  const gradients = (scores: Float64Array, withLoss = options.onMetric !== undefined): number => {
+    if (task === 'binary_classifier') return logisticGradients(scores, y, ghs[0], withLoss);
     if (task === 'regressor') return squaredGradients(scores, y, ghs[0]);
     return softmaxGradients(scores, y, outputs, ghs);
   };
 
   let rounds = 0;
   let stoppedBy = 'num_round';
-  for (let round = 1; round <= hp.num_round; round++) {
-    const trainLoss = gradients(raw);
-    if (round > 1) emit('train', lossName, reportLoss(trainLoss), round - 1);
-    // Row subsampling: one Bernoulli draw per row and round, shared by the round's trees.
-    let count = 0;
-    if (hp.subsample < 1) {
-      for (let i = 0; i < n; i++) {
-        const take = random() < hp.subsample;
-        inSample[i] = take ? 1 : 0;
-        if (take) rowsAll[count++] = i;
+  try {
+    for (let round = 1; round <= hp.num_round; round++) {
+      const trainLoss = gradients(raw);
+      if (round > 1) emit('train', lossName, reportLoss(trainLoss), round - 1);
+      // Row subsampling: one Bernoulli draw per row and round, shared by the round's trees.
+      let count = 0;
+      if (hp.subsample < 1) {
+        for (let i = 0; i < n; i++) {
+          const take = random() < hp.subsample;
+          inSample[i] = take ? 1 : 0;
+          if (take) rowsAll[count++] = i;
+        }
+      } else {
+        for (let i = 0; i < n; i++) rowsAll[i] = i;
+        count = n;
       }
-    } else {
-      for (let i = 0; i < n; i++) rowsAll[i] = i;
-      count = n;
+      for (let k = 0; k < outputs; k++) {
+        rows.set(rowsAll.subarray(0, count));
+        const accumulate = (hist: Float64Array, start: number, end: number) =>
+          pool.accumulate(hist, k, start, end);
+        const { tree, leaves } = growTree(
+          { matrix, cuts, gh: ghs[k], rows, count, scratch, accumulate },
+          params,
+        );
+        trees.push(tree);
+        treeOutput.push(k);
+        for (const leaf of leaves) {
+          const value = tree.value[leaf.node];
+          for (let t = leaf.start; t < leaf.end; t++) raw[rows[t] * outputs + k] += value;
+        }
+        if (count < n) {
+          for (let i = 0; i < n; i++) {
+            if (!inSample[i]) raw[i * outputs + k] += predictBinned(tree, matrix.slots, matrix.features, i);
+          }
+        }
+        if (validation && rawValidation) addTree(rawValidation, tree, validation.matrix, outputs, k);
+      }
+      rounds = round;
+      if (validation && rawValidation) {
+        const vLoss = meanLoss(task, rawValidation, validation.y, outputs);
+        emit('validation', lossName, reportLoss(vLoss), round);
+        if (task === 'binary_classifier') emit('validation', 'auc', auc(rawValidation, validation.y), round);
+        if (stopping.update(round, vLoss).stop) {
+          stoppedBy = 'early_stopping';
+          break;
+        }
+      }
     }
-    for (let k = 0; k < outputs; k++) {
-      rows.set(rowsAll.subarray(0, count));
-      const { tree, leaves } = growTree({ matrix, cuts, gh: ghs[k], rows, count, scratch }, params);
-      trees.push(tree);
-      treeOutput.push(k);
-      for (const leaf of leaves) {
-        const value = tree.value[leaf.node];
-        for (let t = leaf.start; t < leaf.end; t++) raw[rows[t] * outputs + k] += value;
-      }
-      if (count < n) {
-        for (let i = 0; i < n; i++)
-          if (!inSample[i]) raw[i * outputs + k] += predictBinned(tree, matrix.slots, matrix.features, i);
-      }
-      if (validation && rawValidation) addTree(rawValidation, tree, validation.matrix, outputs, k);
-    }
-    rounds = round;
-    if (validation && rawValidation) {
-      const vLoss = meanLoss(task, rawValidation, validation.y, outputs);
-      emit('validation', lossName, reportLoss(vLoss), round);
-      if (task === 'binary_classifier') emit('validation', 'auc', auc(rawValidation, validation.y), round);
-      if (stopping.update(round, vLoss).stop) {
-        stoppedBy = 'early_stopping';
-        break;
-      }
-    }
+  } finally {
+    pool.close();
   }
-  emit('train', lossName, reportLoss(gradients(raw)), rounds);
+  emit('train', lossName, reportLoss(gradients(raw, true)), rounds);
 
   // With early stopping, keep the trees of the best round only.
   const bestRound = validation && hp.early_stopping_rounds !== undefined ? stopping.bestIteration : rounds;

@@ -4,7 +4,7 @@
  * gets a fresh histogram pass, the larger one is its parent's minus its sibling's.
  */
 import type { BinCuts, BinnedMatrix } from './binning.ts';
-import { accumulateHistogram, subtractHistogram } from './histogram.ts';
+import { subtractHistogram } from './histogram.ts';
 import { addNode, emptyTree, type Tree } from './tree.ts';
 
 export interface TreeParams {
@@ -50,10 +50,12 @@ export interface TreeInputs {
   count: number;
   /** Scratch space at least `count` long. */
   scratch: Uint32Array;
+  /** Adds rows[start, end) into a zeroed histogram (possibly on several threads). */
+  accumulate: (hist: Float64Array, start: number, end: number) => void;
 }
 
 export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
-  const { matrix, cuts, gh, rows, count } = input;
+  const { cuts, gh, rows, count } = input;
   const histSize = cuts.slots * 2;
   const tree = emptyTree();
   const leaves: GrownTree['leaves'] = [];
@@ -67,7 +69,7 @@ export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
   let level: Pending[] = [{ node: root, start: 0, end: count, g, h, hist: null }];
   if (params.maxDepth > 0) {
     const hist = new Float64Array(histSize);
-    accumulateHistogram(hist, matrix, gh, rows, 0, count);
+    input.accumulate(hist, 0, count);
     level[0].hist = hist;
   }
   for (let depth = 0; level.length > 0; depth++) {
@@ -112,7 +114,7 @@ export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
         const small = leftSmaller ? leftItem : rightItem;
         const large = leftSmaller ? rightItem : leftItem;
         const hist = new Float64Array(histSize);
-        accumulateHistogram(hist, matrix, gh, rows, small.start, small.end);
+        input.accumulate(hist, small.start, small.end);
         const parent = item.hist!;
         subtractHistogram(parent, hist);
         small.hist = hist;
@@ -183,16 +185,15 @@ function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split 
 /** Stable partition of rows[start, end) by the split; returns the first right-hand index. */
 function partition(input: TreeInputs, start: number, end: number, split: Split): number {
   const { rows, scratch } = input;
-  const { slots, features } = input.matrix;
-  const { feature, defaultLeft } = split;
-  const missing = input.cuts.offsets[feature];
-  const last = missing + split.splitBin;
+  const { columns, rows: rowCount } = input.matrix;
+  const { feature, defaultLeft, splitBin } = split;
+  const base = feature * rowCount;
   let l = start;
   let r = 0;
   for (let t = start; t < end; t++) {
     const i = rows[t];
-    const s = slots[i * features + feature];
-    const goLeft = s === missing ? defaultLeft : s <= last;
+    const b = columns[base + i];
+    const goLeft = b === 0 ? defaultLeft : b <= splitBin;
     if (goLeft) rows[l++] = i;
     else scratch[r++] = i;
   }
