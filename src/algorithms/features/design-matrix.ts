@@ -25,7 +25,8 @@ export interface DesignMatrix {
 export function buildDesignMatrix(dataset: Dataset, plan: FeaturePlan, options: DesignOptions): DesignMatrix {
   const rows = dataset.rowCount;
   const width = encodedWidth(plan);
-  const values = new Float64Array(rows * width);
+  // Shared memory, so worker threads can read the matrix without a copy.
+  const values = new Float64Array(new SharedArrayBuffer(rows * width * 8));
   const k = plan.numeric.length;
   const sources = plan.numeric.map((feature) => {
     const column = columnByName(dataset, feature.name);

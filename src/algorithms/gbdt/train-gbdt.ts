@@ -21,12 +21,13 @@ import {
   type Task,
   type TrainedModel,
 } from '../model.ts';
+import { sharedFloat64, sharedUint32 } from '../parallel/kernel-pool.ts';
 import { seededRandom } from '../random.ts';
 import { describeFeatures, prepareSupervised } from '../supervised-data.ts';
 import { type BinnedMatrix, binDataset, learnCuts } from './binning.ts';
 import { parseGbdtHyperparameters } from './gbdt-hyperparameters.ts';
 import { exportEnsembleOnnx } from './gbdt-onnx.ts';
-import { HistogramPool, sharedFloat64, sharedUint32 } from './histogram-pool.ts';
+import { HistogramPool } from './histogram-pool.ts';
 import { logisticGradients, probabilities, softmaxGradients, squaredGradients } from './objectives.ts';
 import { predictBinned, predictRaw, type Tree } from './tree.ts';
 import { growTree } from './tree-builder.ts';

@@ -16,6 +16,8 @@ export const linearHyperparameterSpecs = {
   early_stopping_tolerance: { kind: 'float', min: 0, max: 1, default: 1e-4 },
   max_categories: { kind: 'int', min: 1, max: 10000, default: 100 },
   num_classes: { kind: 'int', min: 2, max: 1000000 },
+  /** Threads for the full-batch passes; 0 means one per available CPU. */
+  nthread: { kind: 'int', min: 0, max: 256, default: 0, aliases: ['threads'] },
 } as const satisfies Record<string, HyperparameterSpec>;
 
 export type LinearHyperparameters = ReturnType<typeof parseLinearHyperparameters>;

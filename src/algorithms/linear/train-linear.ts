@@ -3,6 +3,8 @@
  * standardised numeric features and one-hot categoricals, L2-regularised, fitted by full-batch
  * L-BFGS, with patience-based early stopping on the validation channel when one is given.
  */
+
+import { availableParallelism } from 'node:os';
 import type { Dataset } from '../data/dataset.ts';
 import { EarlyStopping } from '../early-stopping.ts';
 import { buildDesignMatrix, type DesignMatrix } from '../features/design-matrix.ts';
@@ -103,7 +105,10 @@ export function trainLinearLearner(options: TrainLinearOptions): TrainedModel {
     yValidation && task === 'regressor' ? yValidation.map((v) => (v - yShift) / yScale) : yValidation;
 
   const stats: LossStats = { correct: 0 };
-  const objective = makeObjective(task, X, yTrain, classCount, hp.l2, stats);
+  const threads = hp.nthread === 0 ? availableParallelism() : hp.nthread;
+  const sharedY = new Float64Array(new SharedArrayBuffer(yTrain.length * 8));
+  sharedY.set(yTrain);
+  const objective = makeObjective(task, X, sharedY, classCount, hp.l2, stats, threads);
   const validationStats: LossStats = { correct: 0 };
   const validationLoss =
     Xv && yValidationScaled
@@ -117,25 +122,30 @@ export function trainLinearLearner(options: TrainLinearOptions): TrainedModel {
   const scratch = new Float64Array(w0.length);
   const emit = options.onMetric ?? (() => {});
   const classification = task !== 'regressor';
-  const result = minimizeLbfgs(objective, w0, {
-    maxIterations: hp.epochs,
-    gradientTolerance: hp.tolerance,
-    functionTolerance: 1e-10,
-    onIteration: (iteration, w, loss) => {
-      emit('train', 'objective_loss', loss, iteration);
-      if (classification) emit('train', 'accuracy', stats.correct / X.rows, iteration);
-      if (!validationLoss || !Xv) {
-        best = Float64Array.from(w);
-        return false;
-      }
-      const vLoss = validationLoss(w, scratch);
-      emit('validation', 'objective_loss', vLoss, iteration);
-      if (classification) emit('validation', 'accuracy', validationStats.correct / Xv.rows, iteration);
-      const { improved, stop } = stopping.update(iteration, vLoss);
-      if (improved) best = Float64Array.from(w);
-      return stop;
-    },
-  });
+  let result: ReturnType<typeof minimizeLbfgs>;
+  try {
+    result = minimizeLbfgs(objective, w0, {
+      maxIterations: hp.epochs,
+      gradientTolerance: hp.tolerance,
+      functionTolerance: 1e-10,
+      onIteration: (iteration, w, loss) => {
+        emit('train', 'objective_loss', loss, iteration);
+        if (classification) emit('train', 'accuracy', stats.correct / X.rows, iteration);
+        if (!validationLoss || !Xv) {
+          best = Float64Array.from(w);
+          return false;
+        }
+        const vLoss = validationLoss(w, scratch);
+        emit('validation', 'objective_loss', vLoss, iteration);
+        if (classification) emit('validation', 'accuracy', validationStats.correct / Xv.rows, iteration);
+        const { improved, stop } = stopping.update(iteration, vLoss);
+        if (improved) best = Float64Array.from(w);
+        return stop;
+      },
+    });
+  } finally {
+    objective.close();
+  }
   // Without a validation channel the optimum itself is the model; with one, the best iterate.
   if (!validationLoss || result.iterations === 0) best = Float64Array.from(result.x);
 
