@@ -89,3 +89,20 @@ export function classificationMetrics(
   }
   return out;
 }
+
+/**
+ * Binary metrics straight from log-odds scores (class 1 when z > 0), without materialising a
+ * probability matrix: the same values classificationMetrics gives for [1 - σ(z), σ(z)].
+ */
+export function binaryMetricsFromScores(scores: Float64Array, y: Float64Array): Record<string, number> {
+  const n = y.length;
+  let correct = 0;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const z = scores[i];
+    const p = 1 / (1 + Math.exp(-z));
+    if ((z > 0 ? 1 : 0) === y[i]) correct++;
+    loss -= Math.log(Math.max(y[i] === 1 ? p : 1 - p, 1e-15));
+  }
+  return { accuracy: correct / n, log_loss: loss / n, auc: auc(scores, y) };
+}

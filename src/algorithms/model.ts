@@ -48,6 +48,8 @@ export interface ModelMetadata {
     rows: number;
     validationRows?: number;
     iterations: number;
+    /** Full passes over the training data (the linear learner's line search may add some). */
+    passes?: number;
     bestIteration: number;
     stoppedBy: string;
     seconds: number;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { columnByName } from '../../src/algorithms/data/dataset.ts';
 import { encodeClasses } from '../../src/algorithms/features/label-encoding.ts';
 import { trainLinearLearner } from '../../src/algorithms/linear/train-linear.ts';
-import { accuracy } from '../../src/algorithms/metrics.ts';
+import { accuracy, logLoss } from '../../src/algorithms/metrics.ts';
 import { isSlipwayError } from '../../src/core/errors.ts';
 import { generated } from './helpers/generated-data.ts';
 import { assertOnnxMatchesTrainer } from './helpers/onnx-check.ts';
@@ -42,6 +42,21 @@ test('binary logistic regression learns generated data and its ONNX export agree
     .map((l) => Number(l.split('=')[1]));
   assert.ok(Math.abs(m.metrics.validation!.log_loss - Math.min(...validationLosses)) < 1e-9);
   await assertOnnxMatchesTrainer(model, holdout, 1e-4);
+});
+
+test('training metrics taken from the last optimiser pass equal a fresh evaluation', () => {
+  const train = generated({ rows: 1500, task: 'binary', seed: 31 });
+  for (const predictor_type of ['binary_classifier', 'multiclass_classifier']) {
+    const model = trainLinearLearner({
+      train,
+      hyperparameters: { predictor_type, label: 'target', l2: '0.01' },
+    });
+    const y = encodeClasses(columnByName(train, 'target')!, model.metadata.classes!, 'train');
+    const p = model.predict(train).probabilities!;
+    const k = model.metadata.classes!.length;
+    assert.ok(Math.abs(model.metadata.metrics.train.accuracy - accuracy(p, k, y)) < 1e-12);
+    assert.ok(Math.abs(model.metadata.metrics.train.log_loss - logLoss(p, k, y)) < 1e-9);
+  }
 });
 
 test('multinomial regression with string classes exports SOFTMAX probabilities that match', async () => {

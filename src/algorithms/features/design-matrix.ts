@@ -40,13 +40,27 @@ export function buildDesignMatrix(dataset: Dataset, plan: FeaturePlan, options: 
   const fill = Float64Array.from(plan.numeric, (f) =>
     options.impute ? (options.float32 ? Math.fround(f.mean) : f.mean) : Number.NaN,
   );
-  // Row-outer loop: writes stream through the row-major output once, reads stream through each column.
-  for (let i = 0, p = 0; i < rows; i++, p += width) {
+  // Blocks of rows, column by column inside a block: each inner loop is a simple strided copy of
+  // one column, and the block's slice of the output stays in cache across the columns.
+  const BLOCK = 2048;
+  for (let from = 0; from < rows; from += BLOCK) {
+    const to = Math.min(rows, from + BLOCK);
     for (let j = 0; j < k; j++) {
-      let v = sources[j][i];
-      if (options.float32) v = Math.fround(v);
-      if (Number.isNaN(v)) v = fill[j];
-      values[p + j] = (v - shift[j]) * scale[j];
+      const source = sources[j];
+      const s = shift[j];
+      const m = scale[j];
+      const missing = fill[j];
+      if (options.float32) {
+        for (let i = from, p = from * width + j; i < to; i++, p += width) {
+          const v = Math.fround(source[i]);
+          values[p] = ((Number.isNaN(v) ? missing : v) - s) * m;
+        }
+      } else {
+        for (let i = from, p = from * width + j; i < to; i++, p += width) {
+          const v = source[i];
+          values[p] = ((Number.isNaN(v) ? missing : v) - s) * m;
+        }
+      }
     }
   }
   let offset = k;

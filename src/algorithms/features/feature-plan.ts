@@ -55,22 +55,25 @@ export function learnFeaturePlan(
 }
 
 function numericStats(name: string, values: Float64Array): NumericFeature {
-  // Two passes (mean, then squared deviations): as stable as Welford's and without a division per value.
+  // One pass of shifted sums: subtracting a value from the column (the first non-missing one)
+  // keeps the sum-of-squares formula accurate even when the mean is large against the spread.
+  let shift = Number.NaN;
   let count = 0;
   let sum = 0;
+  let squares = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (Number.isNaN(v)) continue;
+    if (count === 0) shift = v;
+    const d = v - shift;
     count++;
-    sum += v;
+    sum += d;
+    squares += d * d;
   }
-  const mean = count > 0 ? sum / count : 0;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    const d = values[i] - mean;
-    if (!Number.isNaN(d)) squares += d * d;
-  }
-  const std = count > 1 ? Math.sqrt(squares / count) : 0;
+  if (count === 0) return { name, mean: 0, std: 1 };
+  const mean = shift + sum / count;
+  const variance = Math.max(squares / count - (sum / count) ** 2, 0);
+  const std = Math.sqrt(variance);
   return { name, mean, std: std > 1e-12 ? std : 1 };
 }
 

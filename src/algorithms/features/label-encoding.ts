@@ -16,24 +16,30 @@ export interface ClassificationLabels {
 
 /** Rows whose label is present: learners train only on those. */
 export function labelledRows(label: Column): Int32Array {
-  const rows: number[] = [];
   const n = label.kind === 'numeric' ? label.values.length : label.codes.length;
-  for (let i = 0; i < n; i++) {
-    const missing = label.kind === 'numeric' ? Number.isNaN(label.values[i]) : label.codes[i] < 0;
-    if (!missing) rows.push(i);
-  }
-  return Int32Array.from(rows);
+  const isMissing = (i: number) =>
+    label.kind === 'numeric' ? Number.isNaN(label.values[i]) : label.codes[i] < 0;
+  let present = 0;
+  for (let i = 0; i < n; i++) if (!isMissing(i)) present++;
+  const rows = new Int32Array(present);
+  for (let i = 0, r = 0; i < n; i++) if (!isMissing(i)) rows[r++] = i;
+  return rows;
 }
 
 export function learnClasses(label: Column): ClassLabel[] {
   if (label.kind === 'numeric') {
     const seen = new Set<number>();
-    for (const v of label.values) {
-      if (Number.isNaN(v)) continue;
+    const values = label.values;
+    // The previous value short-cuts the set lookup: labels repeat a lot.
+    let last = Number.NaN;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === last || Number.isNaN(v)) continue;
       if (!Number.isInteger(v)) {
         throw invalid(`data.${label.name}`, `a classification label must be an integer or text, found ${v}`);
       }
       seen.add(v);
+      last = v;
     }
     return [...seen].sort((a, b) => a - b);
   }
