@@ -3,7 +3,7 @@
  * Slipway's logistic regression vs scikit-learn's LogisticRegression, and Slipway's GBDT vs
  * XGBoost (hist). Reports training-time ratios (ours / peer) and held-out accuracy / AUC.
  *
- * Run: npx tsx bench/algorithms-bench.ts [rows]
+ * Run: npx tsx bench/algorithms-bench.ts [rows] [threads]
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -29,6 +29,8 @@ export interface AlgorithmsBenchOptions {
   rounds?: number;
   maxDepth?: number;
   eta?: number;
+  /** Threads for every trainer, ours and the peers (default: one per CPU). */
+  threads?: number;
   /** Repeats of each linear fit (ours and scikit-learn's); the fastest counts. */
   linearRepeats?: number;
 }
@@ -45,6 +47,7 @@ export interface AlgorithmsBenchResult {
   rows: number;
   features: number;
   cpus: number;
+  threads: number;
   loadAverageBefore: number;
   loadAverageAfter: number;
   csvRead: { oursSeconds: number; pandasSeconds: number; ratio: number };
@@ -98,6 +101,7 @@ export async function runAlgorithmsBench(
   // scikit-learn's default C = 1 penalises ½|w|² against the summed loss; on our mean-loss scale
   // that is l2 = 1 / (C · n), so both fit the same objective.
   const c = 1;
+  const threads = options.threads ?? availableParallelism();
   const linearRepeats = options.linearRepeats ?? 3;
   const linearTimes: number[] = [];
   let linear: TrainedModel | undefined;
@@ -110,6 +114,7 @@ export async function runAlgorithmsBench(
         label: 'label',
         l2: String(1 / (c * rows)),
         epochs: '100',
+        nthread: String(threads),
       },
     });
     linearTimes.push((performance.now() - t) / 1000);
@@ -125,6 +130,7 @@ export async function runAlgorithmsBench(
       max_depth: String(maxDepth),
       eta: String(eta),
       max_bin: '255',
+      nthread: String(threads),
     },
   });
   const gbdtSeconds = (performance.now() - t) / 1000;
@@ -137,7 +143,7 @@ export async function runAlgorithmsBench(
     rounds,
     maxDepth,
     eta,
-    threads: availableParallelism(),
+    threads,
     linearRepeats,
   });
   const ours = {
@@ -152,6 +158,7 @@ export async function runAlgorithmsBench(
     rows,
     features,
     cpus: availableParallelism(),
+    threads,
     loadAverageBefore,
     loadAverageAfter: loadavg()[0],
     csvRead: {
@@ -178,7 +185,8 @@ export async function runAlgorithmsBench(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = process.argv[2] ? Number(process.argv[2]) : undefined;
-  runAlgorithmsBench({ rows }).then(
+  const threads = process.argv[3] ? Number(process.argv[3]) : undefined;
+  runAlgorithmsBench({ rows, threads }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error) => {
       console.error(error);

@@ -78,7 +78,16 @@ export async function runPeers(options: PeerOptions): Promise<{ sklearn: PeerRes
     threads: options.threads,
     linear_repeats: options.linearRepeats,
   });
-  const child = spawn(options.python, ['-c', SCRIPT, args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BLAS (scikit-learn) and OpenMP (XGBoost) thread pools follow the same thread budget as ours.
+  const threadEnv = {
+    OMP_NUM_THREADS: String(options.threads),
+    OPENBLAS_NUM_THREADS: String(options.threads),
+    MKL_NUM_THREADS: String(options.threads),
+  };
+  const child = spawn(options.python, ['-c', SCRIPT, args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...threadEnv },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
