@@ -50,6 +50,8 @@ export interface ModelMetadata {
     iterations: number;
     /** Full passes over the training data (the linear learner's line search may add some). */
     passes?: number;
+    /** The linear learner's optimiser: newton (sub-sampled Hessian) or lbfgs. */
+    optimizer?: string;
     bestIteration: number;
     stoppedBy: string;
     seconds: number;

@@ -16,6 +16,11 @@ export const linearHyperparameterSpecs = {
   early_stopping_tolerance: { kind: 'float', min: 0, max: 1, default: 1e-4 },
   max_categories: { kind: 'int', min: 1, max: 10000, default: 100 },
   num_classes: { kind: 'int', min: 2, max: 1000000 },
+  /**
+   * auto: Newton with a sub-sampled Hessian for binary and regression models with up to 64
+   * encoded features (fewer full passes), L-BFGS otherwise.
+   */
+  optimizer: { kind: 'enum', values: ['auto', 'lbfgs', 'newton'], default: 'auto' },
   /** Threads for the full-batch passes; 0 means one per available CPU. */
   nthread: { kind: 'int', min: 0, max: 256, default: 0, aliases: ['threads'] },
 } as const satisfies Record<string, HyperparameterSpec>;
@@ -27,6 +32,12 @@ export function parseLinearHyperparameters(raw: unknown) {
   if (hp.predictor_type === undefined) {
     const values = linearHyperparameterSpecs.predictor_type.values.join(', ');
     throw invalid('hyperparameters.predictor_type', `is required (one of ${values})`);
+  }
+  if (hp.optimizer === 'newton' && hp.predictor_type === 'multiclass_classifier') {
+    throw invalid(
+      'hyperparameters.optimizer',
+      'newton supports binary_classifier and regressor; use lbfgs or auto',
+    );
   }
   return { ...hp, predictor_type: hp.predictor_type };
 }

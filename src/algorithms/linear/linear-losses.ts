@@ -271,3 +271,52 @@ export function linearScores(X: DesignMatrix, w: Float64Array, outputs: number):
   }
   return scores;
 }
+
+/** Rows sampled for the Newton optimiser's Hessian. */
+export const HESSIAN_SAMPLE_ROWS = 50_000;
+
+/**
+ * The Hessian of the binary logistic or squared objective on an evenly spaced sample of at most
+ * HESSIAN_SAMPLE_ROWS rows, scaled to the mean, plus the L2 term (biases unpenalised).
+ * Parameters are [w_0 … w_(D-1), b], so the matrix is (D + 1) × (D + 1).
+ */
+export function makeHessian(
+  task: 'binary_classifier' | 'regressor',
+  X: DesignMatrix,
+  l2: number,
+): (w: Float64Array, H: Float64Array) => void {
+  const { rows, width, values } = X;
+  const P = width + 1;
+  const stride = Math.max(1, Math.floor(rows / HESSIAN_SAMPLE_ROWS));
+  const x = new Float64Array(P);
+  x[width] = 1;
+  return (w, H) => {
+    H.fill(0);
+    let count = 0;
+    for (let i = 0; i < rows; i += stride) {
+      const p = i * width;
+      for (let j = 0; j < width; j++) x[j] = values[p + j];
+      let s = 1;
+      if (task === 'binary_classifier') {
+        const prob = 1 / (1 + Math.exp(-dotRow(values, p, w, 0, width, w[width])));
+        s = prob * (1 - prob);
+      }
+      // Lower triangle only; mirrored below.
+      for (let a = 0; a < P; a++) {
+        const xa = s * x[a];
+        const row = a * P;
+        for (let b = 0; b <= a; b++) H[row + b] += xa * x[b];
+      }
+      count++;
+    }
+    const inv = 1 / Math.max(count, 1);
+    for (let a = 0; a < P; a++) {
+      for (let b = 0; b <= a; b++) {
+        const v = H[a * P + b] * inv;
+        H[a * P + b] = v;
+        H[b * P + a] = v;
+      }
+    }
+    for (let a = 0; a < width; a++) H[a * P + a] += l2;
+  };
+}

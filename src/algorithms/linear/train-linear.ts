@@ -21,12 +21,16 @@ import {
   type TrainedModel,
 } from '../model.ts';
 import { minimizeLbfgs } from '../optim/lbfgs.ts';
+import { minimizeNewton } from '../optim/newton.ts';
 import { describeFeatures, prepareSupervised } from '../supervised-data.ts';
 import { parseLinearHyperparameters } from './linear-hyperparameters.ts';
-import { type LossStats, linearScores, makeObjective, outputsOf } from './linear-losses.ts';
+import { type LossStats, linearScores, makeHessian, makeObjective, outputsOf } from './linear-losses.ts';
 import { exportLinearOnnx } from './linear-onnx.ts';
 
 export const LINEAR_LEARNER = 'linear-learner';
+
+/** Above this many parameters the Hessian costs more than the passes Newton saves. */
+const NEWTON_MAX_PARAMETERS = 65;
 
 export interface TrainLinearOptions {
   train: Dataset;
@@ -122,9 +126,15 @@ export function trainLinearLearner(options: TrainLinearOptions): TrainedModel {
   const scratch = new Float64Array(w0.length);
   const emit = options.onMetric ?? (() => {});
   const classification = task !== 'regressor';
+  const useNewton =
+    task !== 'multiclass_classifier' &&
+    (hp.optimizer === 'newton' || (hp.optimizer === 'auto' && width + 1 <= NEWTON_MAX_PARAMETERS));
+  const minimize: typeof minimizeLbfgs = useNewton
+    ? (f, x0, opts) => minimizeNewton(f, makeHessian(task, X, hp.l2), x0, opts)
+    : minimizeLbfgs;
   let result: ReturnType<typeof minimizeLbfgs>;
   try {
-    result = minimizeLbfgs(objective, w0, {
+    result = minimize(objective, w0, {
       maxIterations: hp.epochs,
       gradientTolerance: hp.tolerance,
       functionTolerance: 1e-10,
@@ -207,6 +217,7 @@ export function trainLinearLearner(options: TrainLinearOptions): TrainedModel {
       validationRows: Xv?.rows,
       iterations: result.iterations,
       passes: result.evaluations,
+      optimizer: useNewton ? 'newton' : 'lbfgs',
       bestIteration,
       stoppedBy: result.reason === 'callback' ? 'early_stopping' : result.reason,
       seconds: (performance.now() - started) / 1000,
