@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { readCsv } from '../src/algorithms/data/csv-reader.ts';
 import type { Dataset } from '../src/algorithms/data/dataset.ts';
 import { columnByName } from '../src/algorithms/data/dataset.ts';
@@ -183,7 +184,7 @@ export async function runAlgorithmsBench(
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = process.argv[2] ? Number(process.argv[2]) : undefined;
   const threads = process.argv[3] ? Number(process.argv[3]) : undefined;
   runAlgorithmsBench({ rows, threads }).then(

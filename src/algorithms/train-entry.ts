@@ -14,6 +14,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isSlipwayError } from '../core/errors.ts';
 import { readCsv } from './data/csv-reader.ts';
 import type { ColumnKind } from './data/dataset.ts';
@@ -111,7 +112,7 @@ export function runTrainingEntry(argv: readonly string[], env: Env, out: (line: 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = runTrainingEntry(process.argv.slice(2), process.env, (line) =>
     process.stdout.write(`${line}\n`),
   );
