@@ -11,6 +11,7 @@ import { DockerRuntime } from './runtime/docker/docker-runtime.ts';
 import { GpuAllocator } from './runtime/gpus.ts';
 import { ProcessRuntime } from './runtime/process/process-runtime.ts';
 import type { Runtime } from './runtime/runtime.ts';
+import { builtinAlgorithmCatalogue } from './training/builtin-algorithms.ts';
 import type { BuiltinAlgorithms } from './training/builtins.ts';
 import { createTrainingModule, type TrainingModule } from './training/module.ts';
 import { registerHostingIntegrations } from './workflows/integrations/sagemaker-hosting.ts';
@@ -38,7 +39,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
   const gpus = new GpuAllocator(app.config.gpus);
   const training = createTrainingModule(app, {
     runtimes,
-    builtins: options.builtins ?? new Map(),
+    builtins: options.builtins ?? builtinAlgorithmCatalogue(),
     gpus,
     metrics,
   });

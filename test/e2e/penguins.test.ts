@@ -116,3 +116,126 @@ describe('penguins: scikit-learn script mode, deployed through its own handlers'
     assert.equal(good.status, 200);
   });
 });
+
+describe('penguins: the built-in linear learner and GBDT, served in-process by ONNX Runtime', () => {
+  const work = tempFolder('slipway-penguins-builtin-');
+  let slipway: TestSlipway;
+  let data: ReturnType<typeof preparePenguins>;
+  const channel = (name: 'train' | 'test') => ({
+    channelName: name === 'test' ? 'validation' : 'train',
+    dataSource: { s3DataSource: { s3Uri: pathToFileURL(join(work.path, name)).href } },
+  });
+
+  before(async () => {
+    slipway = await startTestSlipway();
+    data = preparePenguins({ input: join(example, 'data', 'penguins.csv'), output: work.path });
+  });
+  after(async () => {
+    await slipway.cleanup();
+    work.cleanup();
+  });
+
+  test('a bad hyperparameter is refused before anything runs, naming it', async () => {
+    await assert.rejects(
+      slipway.client().post('/api/v1/training-jobs', {
+        trainingJobName: 'bad-depth',
+        algorithmSpecification: { algorithmName: 'gbdt' },
+        hyperParameters: { objective: 'binary:logistic', max_depth: '99', label: 'sex' },
+        inputDataConfig: [channel('train')],
+      }),
+      (error: any) => {
+        assert.equal(error.details.field, 'hyperParameters.max_depth');
+        return true;
+      },
+    );
+  });
+
+  for (const [algorithm, hyperParameters] of [
+    ['linear-learner', { predictor_type: 'binary_classifier', label: 'sex' }],
+    ['gbdt', { objective: 'binary:logistic', label: 'sex', num_round: '50', max_depth: '3' }],
+  ] as const) {
+    test(`${algorithm}: trains to the walkthrough's accuracy and serves predictions from ONNX`, async () => {
+      const name = `penguins-${algorithm}`;
+      await slipway.client().post('/api/v1/training-jobs', {
+        trainingJobName: name,
+        algorithmSpecification: {
+          algorithmName: algorithm,
+          metricDefinitions: [{ name: 'validation:accuracy', regex: 'validation:accuracy=([0-9.]+)' }],
+        },
+        hyperParameters,
+        inputDataConfig: [channel('train'), channel('test')],
+      });
+      const job = await waitForEnd(slipway.client(), name);
+      assert.equal(job.trainingJobStatus, 'Completed', job.failureReason);
+      const accuracy = job.finalMetricDataList[0].value;
+      assert.ok(accuracy >= 0.85, `validation accuracy ${accuracy}`);
+
+      await slipway.client().post(`/api/v1/training-jobs/${name}/deploy`, { endpointName: name });
+      await waitForEndpoint(slipway.client(), name);
+      const rows = readFileSync(data.test, 'utf8').trim().split('\n').slice(1, 11);
+      const features = rows.map((row) => row.split(',').slice(1).join(','));
+      const answer = await invoke(slipway.url, slipway.adminToken, name, `${features.join('\n')}\n`);
+      assert.equal(answer.status, 200, answer.text);
+      const predictions = JSON.parse(answer.text).predictions as Array<{
+        label: string;
+        probabilities: number[];
+      }>;
+      assert.equal(predictions.length, 10);
+      const correct = predictions.filter((p, i) => p.label === rows[i]!.split(',')[0]).length;
+      assert.ok(correct >= 8, `${correct} of 10 correct`);
+      for (const p of predictions) assert.ok(Math.abs(p.probabilities[0]! + p.probabilities[1]! - 1) < 1e-4);
+
+      const bad = await invoke(
+        slipway.url,
+        slipway.adminToken,
+        name,
+        'Adelie,Torgersen,39.1,18.7,181\nGentoo,Biscoe,x,1,2,3\n',
+      );
+      assert.equal(bad.status, 400);
+      assert.match(JSON.parse(bad.text).message, /row 1: expected 6 values, got 5/);
+      assert.equal((await invoke(slipway.url, slipway.adminToken, name, `${features[0]}\n`)).status, 200);
+    });
+  }
+
+  test('the Open Inference Protocol on the same endpoint: metadata, readiness and tensors in', async () => {
+    const name = 'penguins-linear-learner';
+    const headers = { authorization: `Bearer ${slipway.adminToken}` };
+    const metadata = (await (await fetch(`${slipway.url}/v2/models/${name}`, { headers })).json()) as Record<
+      string,
+      any
+    >;
+    assert.deepEqual(
+      metadata.inputs.map((i: { name: string; datatype: string }) => [i.name, i.datatype]),
+      [
+        ['numeric', 'FP32'],
+        ['categorical', 'BYTES'],
+      ],
+    );
+    assert.equal((await fetch(`${slipway.url}/v2/models/${name}/ready`, { headers })).status, 200);
+    assert.equal((await fetch(`${slipway.url}/v2/health/live`)).status, 200);
+    const infer = await fetch(`${slipway.url}/v2/models/${name}/infer`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        inputs: [
+          { name: 'numeric', shape: [1, 4], datatype: 'FP32', data: [[50.0, 15.2, 218, 5700]] },
+          { name: 'categorical', shape: [1, 2], datatype: 'BYTES', data: ['Gentoo', 'Biscoe'] },
+        ],
+      }),
+    });
+    const result = (await infer.json()) as Record<string, any>;
+    assert.equal(infer.status, 200, JSON.stringify(result));
+    const label = result.outputs.find((o: { name: string }) => o.name === 'label');
+    assert.deepEqual(label.data, ['male']);
+    const wrong = await fetch(`${slipway.url}/v2/models/${name}/infer`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'numeric', shape: [1, 4], datatype: 'FP32', data: [1, 2] }] }),
+    });
+    assert.equal(wrong.status, 400);
+    assert.match(
+      ((await wrong.json()) as { error: string }).error,
+      /inputs\[0\]\.data: shape \[1,4\] needs 4 values, got 2/,
+    );
+  });
+});
