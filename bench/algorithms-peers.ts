@@ -27,7 +27,7 @@ export interface PeerOptions {
   linearRepeats: number;
 }
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, sys, time
 import numpy as np
 import pandas as pd

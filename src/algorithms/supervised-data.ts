@@ -4,7 +4,7 @@
  */
 import { invalid } from '../core/errors.ts';
 import { type Dataset, selectRows } from './data/dataset.ts';
-import { type FeaturePlan, learnFeaturePlan } from './features/feature-plan.ts';
+import { encodedWidth, type FeaturePlan, learnFeaturePlan } from './features/feature-plan.ts';
 import {
   type ClassLabel,
   encodeClasses,
@@ -45,6 +45,7 @@ export function prepareSupervised(options: {
   if (train.rowCount === 0) throw invalid('train', `no row has a value in the label column "${labelName}"`);
   const plan = learnFeaturePlan(train, { exclude: [labelName], maxCategories: options.maxCategories });
   if (plan.order.length === 0) throw invalid('train', 'there are no feature columns besides the label');
+  if (encodedWidth(plan) === 0) throw invalid('train', 'every feature column is empty (all values missing)');
 
   let classes: ClassLabel[] | undefined;
   if (task !== 'regressor') {

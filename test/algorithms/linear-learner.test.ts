@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { columnByName } from '../../src/algorithms/data/dataset.ts';
+import { columnByName, datasetFromArrays } from '../../src/algorithms/data/dataset.ts';
 import { encodeClasses } from '../../src/algorithms/features/label-encoding.ts';
 import { trainLinearLearner } from '../../src/algorithms/linear/train-linear.ts';
 import { accuracy, logLoss } from '../../src/algorithms/metrics.ts';
@@ -144,6 +144,52 @@ test('penguins: predicts sex from the other columns at about 0.9 accuracy; ONNX 
     ],
   );
   await assertOnnxMatchesTrainer(model, heldOut, 1e-4);
+});
+
+test('models with only categorical or only numeric features export and agree', async () => {
+  const colours = ['red', 'green', 'blue'];
+  const shapes = ['disc', 'cube'];
+  const n = 600;
+  const colour = Array.from({ length: n }, (_, i) => colours[i % 3]);
+  const shape = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : shapes[(i * 5) % 2]));
+  const target = colour.map((c, i) => (c === 'red' || (shape[i] === 'cube' && i % 4 !== 0) ? 'yes' : 'no'));
+  const categoricalOnly = datasetFromArrays({ target, colour, shape });
+  const a = trainLinearLearner({
+    train: categoricalOnly,
+    hyperparameters: { predictor_type: 'binary_classifier', label: 'target' },
+  });
+  assert.deepEqual(
+    a.metadata.inputs.map((i) => i.name),
+    ['categorical'],
+  );
+  await assertOnnxMatchesTrainer(a, categoricalOnly, 1e-4);
+  const numericOnly = datasetFromArrays({
+    target: colour.map((_, i) => i % 2),
+    x: colour.map((_, i) => (i % 2) + (i % 5) * 0.1),
+  });
+  const b = trainLinearLearner({
+    train: numericOnly,
+    hyperparameters: { predictor_type: 'binary_classifier', label: 'target' },
+  });
+  assert.deepEqual(
+    b.metadata.inputs.map((i) => i.name),
+    ['numeric'],
+  );
+  await assertOnnxMatchesTrainer(b, numericOnly, 1e-4);
+  assert.throws(
+    () =>
+      trainLinearLearner({
+        train: {
+          rowCount: 3,
+          columns: [
+            { kind: 'numeric', name: 'target', values: Float64Array.of(1, 0, 1) },
+            { kind: 'categorical', name: 'empty', codes: Int32Array.of(-1, -1, -1), categories: [] },
+          ],
+        },
+        hyperparameters: { predictor_type: 'binary_classifier', label: 'target' },
+      }),
+    /every feature column is empty/,
+  );
 });
 
 test('hyperparameters are checked before training, naming the bad one', () => {

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { builtinAlgorithmCommand } from '../../src/algorithms/entry-command.ts';
 import type { ModelMetadata } from '../../src/algorithms/model.ts';
-
-const ENTRY = 'src/algorithms/train-entry.ts';
 
 /** A SageMaker-like layout in a temp folder: input/data/<channel>, model, output. */
 function layout() {
@@ -24,7 +23,10 @@ function layout() {
 }
 
 function run(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  // The command the platform uses, started from an unrelated working directory.
+  const { command, args: base } = builtinAlgorithmCommand(args[0]);
+  const result = spawnSync(command, [...base.slice(0, -1), ...args], {
+    cwd: tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
   });
@@ -34,7 +36,7 @@ function run(args: string[], env: Record<string, string>) {
 test('linear learner on penguins through the SM_* contract: metrics on stdout, ONNX model out', async () => {
   const dirs = layout();
   // Penguins with NA rows: unlabelled rows are skipped, missing features imputed.
-  copyFileSync('test/fixtures/penguins.csv', join(dirs.train, 'penguins.csv'));
+  copyFileSync(join(process.cwd(), 'test/fixtures/penguins.csv'), join(dirs.train, 'penguins.csv'));
   const { code, stdout, stderr } = run(['linear-learner'], {
     SM_CHANNEL_TRAIN: dirs.train,
     SM_MODEL_DIR: dirs.model,

@@ -57,7 +57,7 @@ export function cellText(column: Column, row: number): string | null {
   return code < 0 ? null : column.categories[code];
 }
 
-/** Builds a dataset from plain arrays: numbers become numeric columns, anything else categorical. */
+/** Builds a dataset from plain arrays: numbers become numeric columns (null = NaN = missing), strings categorical. */
 export function datasetFromArrays(
   columns: Record<string, ArrayLike<number> | readonly (string | null)[]>,
 ): Dataset {
@@ -69,7 +69,11 @@ export function datasetFromArrays(
     rowCount = data.length;
     const first = Array.from({ length: data.length }, (_, i) => data[i]).find((v) => v !== null);
     if (typeof first === 'number' || first === undefined) {
-      out.push({ kind: 'numeric', name, values: Float64Array.from(data as ArrayLike<number>) });
+      out.push({
+        kind: 'numeric',
+        name,
+        values: Float64Array.from(data as ArrayLike<number | null>, (v) => v ?? Number.NaN),
+      });
     } else {
       const categories: string[] = [];
       const index = new Map<string, number>();

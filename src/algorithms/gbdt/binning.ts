@@ -44,7 +44,7 @@ export function learnCuts(dataset: Dataset, plan: FeaturePlan, maxBin: number, s
   const random = seededRandom(seed ^ 0x5bd1e995);
   for (const feature of plan.numeric) {
     const column = columnByName(dataset, feature.name);
-    if (!column || column.kind !== 'numeric') throw new Error(`numeric column ${feature.name} not found`);
+    if (column?.kind !== 'numeric') throw invalid(`data.${feature.name}`, 'must be a numeric column');
     cuts.push(numericCuts(column.values, maxBin, Math.floor(random() * 1e9)));
   }
   // One-hot columns are 0 or 1: a single cut at 0 separates them.
@@ -141,15 +141,14 @@ export function binDataset(dataset: Dataset, plan: FeaturePlan, cuts: BinCuts): 
   let f = 0;
   for (const feature of plan.numeric) {
     const column = columnByName(dataset, feature.name);
-    if (!column || column.kind !== 'numeric') {
-      throw new Error(`column "${feature.name}" must be numeric, as in training`);
-    }
+    if (column?.kind !== 'numeric')
+      throw invalid(`data.${feature.name}`, 'must be numeric, as in the training data');
     binColumn(cuts.cuts[f], column.values, slots, f, F, offsets[f]);
     f++;
   }
   for (const feature of plan.categorical) {
     const column = columnByName(dataset, feature.name);
-    if (!column) throw new Error(`column "${feature.name}" is missing`);
+    if (!column) throw invalid(`data.${feature.name}`, 'is missing from the data');
     const lookup = new Map(feature.categories.map((c, k) => [c, k]));
     const width = feature.categories.length;
     // Every one-hot column is 0 (bin 1) unless the row has that category (bin 2).

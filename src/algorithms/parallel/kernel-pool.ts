@@ -71,6 +71,8 @@ for (;;) {
       const out = sharedFloat64(options.outLength);
       const worker = new Worker(source, {
         eval: true,
+        // Plain JavaScript: no need to start the TypeScript loader (or anything else) in the worker.
+        execArgv: [],
         workerData: { control: this.control, index, shared: options.shared, out },
       });
       // Never keep the process alive for a pool someone forgot to close.
