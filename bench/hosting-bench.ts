@@ -69,7 +69,7 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv): ChildPr
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
 }
