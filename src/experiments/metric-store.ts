@@ -2,7 +2,7 @@
  * Metric series: points (name, step, value, time) owned by a training job or a run. One primitive,
  * `logBatch`; logging one point is a batch of one.
  */
-import type { Store } from '../store/store.ts';
+import type { Store, Tx } from '../store/store.ts';
 
 export interface MetricPoint {
   name: string;
@@ -17,16 +17,19 @@ const insertChunk = 500;
 export class MetricStore {
   constructor(private readonly store: Store) {}
 
-  async logBatch(owner: string, points: MetricPoint[]): Promise<void> {
+  /** Multi-row INSERTs in one transaction (the caller's, when it gives one: a run's batch log). */
+  async logBatch(owner: string, points: MetricPoint[], options: { tx?: Tx } = {}): Promise<void> {
     if (points.length === 0) return;
-    await this.store.transaction(async (tx) => {
+    const write = async (tx: Tx) => {
       for (let start = 0; start < points.length; start += insertChunk) {
         const rows = points
           .slice(start, start + insertChunk)
           .map((p) => ({ owner, name: p.name, step: p.step, value: p.value, time: p.time }));
         await tx.executor.insertInto('metric_points').values(rows).execute();
       }
-    });
+    };
+    if (options.tx) await write(options.tx);
+    else await this.store.transaction(write);
   }
 
   log(owner: string, point: MetricPoint): Promise<void> {

@@ -1,5 +1,6 @@
 /** Table types of the metadata store (Kysely's view of the database). Times are epoch milliseconds. */
 import type { Generated } from 'kysely';
+import type { ExperimentTables } from '../experiments/tables.ts';
 
 export interface ResourcesTable {
   kind: string;
@@ -48,7 +49,7 @@ export interface MetricPointsTable {
   time: number;
 }
 
-export interface Database {
+export interface Database extends ExperimentTables {
   resources: ResourcesTable;
   events: EventsTable;
   tokens: TokensTable;
