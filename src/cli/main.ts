@@ -4,6 +4,7 @@ import { version } from '../app.ts';
 import { isSlipwayError } from '../core/errors.ts';
 import { registerHosting } from './commands/hosting.ts';
 import { registerJobs } from './commands/jobs.ts';
+import { registerRegistry } from './commands/registry.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
 import { registerTrain } from './commands/train.ts';
@@ -23,6 +24,7 @@ registerToken(program);
 registerTrain(program);
 registerJobs(program);
 registerHosting(program);
+registerRegistry(program);
 
 try {
   await program.parseAsync(process.argv);
