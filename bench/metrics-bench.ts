@@ -11,13 +11,12 @@
  *
  *   npx tsx bench/metrics-bench.ts          # prints the markdown
  */
+import { once } from 'node:events';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/logging.ts';
 import { SlipwayClient } from '../src/sdk/client.ts';
-import { startSlipway } from '../src/server.ts';
+import { startCliServer } from '../test/helpers/cli.ts';
 import { databaseBackends } from '../test/helpers/databases.ts';
 import { tempFolder } from '../test/helpers/temp.ts';
 import type { BenchResult } from './run.ts';
@@ -50,19 +49,26 @@ interface Figures {
 async function measureBackend(backend: ReturnType<typeof databaseBackends>[number]): Promise<Figures> {
   const database = await backend.create();
   const home = tempFolder('slipway-bench-metrics-');
-  const config = loadConfig({
-    env: {},
-    overrides: { home: home.path, port: 0, logLevel: 'silent', adminToken: token, databaseUrl: database.url },
+  // The server runs as `slipway up` in its own process, as it does for users logging from their code.
+  const server = await startCliServer({
+    SLIPWAY_HOME: home.path,
+    SLIPWAY_PORT: '0',
+    SLIPWAY_LOG_LEVEL: 'warn',
+    SLIPWAY_ADMIN_TOKEN: token,
+    SLIPWAY_DATABASE_URL: database.url,
   });
-  const slipway = await startSlipway(config, { logger: createLogger('silent') });
-  const client = new SlipwayClient({ url: slipway.url, token });
+  const client = new SlipwayClient({ url: server.url, token });
   try {
     await client.post('/api/v1/runs', { experimentName: 'bench', runName: 'ingest' });
     // Warm up the route, the schema compiler and the statement paths.
     for (let b = 0; b < 5; b++) await client.post('/api/v1/runs/ingest/batch', batchOf(1000 + b, 'warm'));
     const bodies = Array.from({ length: ingestBatches }, (_, b) => batchOf(b));
+    // Serialized beforehand: the client's JSON.stringify is not the server's ingestion.
+    const texts = bodies.map((body) => JSON.stringify(body));
+    const json = { 'content-type': 'application/json' };
     let started = performance.now();
-    for (const body of bodies) await client.post('/api/v1/runs/ingest/batch', body);
+    for (const text of texts)
+      await (await client.raw('POST', '/api/v1/runs/ingest/batch', text, json)).arrayBuffer();
     const ingestApi = (ingestBatches * batchSize) / ((performance.now() - started) / 1000);
 
     await client.post('/api/v1/runs', { experimentName: 'bench', runName: 'series' });
@@ -88,7 +94,8 @@ async function measureBackend(backend: ReturnType<typeof databaseBackends>[numbe
       readPeerMs: peer.readMs,
     };
   } finally {
-    await slipway.close();
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
     await database.cleanup();
     home.cleanup();
   }
@@ -189,7 +196,7 @@ export async function runMetricsBench(): Promise<BenchResult> {
   return {
     title: 'Metric ingestion (batch API) and 100k-point series reads',
     markdown: [
-      `Ingest: ${ingestBatches} requests of ${batchSize} points to \`POST /api/v1/runs/<run>/batch\`, one client back to back. ` +
+      `Ingest: ${ingestBatches} requests of ${batchSize} points (JSON serialized beforehand) to \`POST /api/v1/runs/<run>/batch\`, one client process and the server (\`slipway up\`) in another, back to back. ` +
         `Peer: the same rows through the raw driver, one transaction per ${batchSize}. ` +
         `Read: \`GET /api/v1/runs/<run>/metrics/loss\` of a ${seriesPoints.toLocaleString('en')}-point series (median of ${reads}), JSON included; peer: the same SELECT through the driver. ` +
         'Target: ≥ 100k points/s ingest on SQLite.',

@@ -242,19 +242,19 @@ export class RunService {
   async logBatch(options: { run: string; batch: LogBatch }): Promise<{ metrics: number }> {
     const now = this.now();
     await this.deps.store.transaction(async (tx) => {
-      const row = await tx.executor
-        .selectFrom('runs')
-        .select('status')
-        .where('name', '=', options.run)
-        .executeTakeFirst();
-      if (!row) throw CoreErrors.notFound({ kind: 'run', name: options.run });
-      if (row.status !== 'Running') throw ExperimentErrors.runEnded({ run: options.run, status: row.status });
-      await this.writeBatch(tx, options.run, options.batch, now);
-      await tx.executor
+      // One statement both checks the run is Running and stamps it; the reason is looked up only on refusal.
+      const touched = await tx.executor
         .updateTable('runs')
         .set({ updated_at: now })
         .where('name', '=', options.run)
-        .execute();
+        .where('status', '=', 'Running')
+        .executeTakeFirst();
+      if (Number(touched.numUpdatedRows) === 0) {
+        const run = await this.find(options.run, tx);
+        if (!run) throw CoreErrors.notFound({ kind: 'run', name: options.run });
+        throw ExperimentErrors.runEnded({ run: options.run, status: run.status });
+      }
+      await this.writeBatch(tx, options.run, options.batch, now);
     });
     return { metrics: options.batch.metrics?.length ?? 0 };
   }
