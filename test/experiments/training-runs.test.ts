@@ -106,6 +106,45 @@ describe('experiment tracking with training jobs', () => {
     assert.equal(run.metrics.accuracy, 0.92);
   });
 
+  test('a job joins a run the user started in the same experiment; a run of another experiment fails the job, saying why', async () => {
+    await client().post('/api/v1/runs', {
+      experimentName: 'joined',
+      runName: 'prepared-run',
+      params: { dataset: 'v2' },
+    });
+    await client().post('/api/v1/runs/prepared-run/metrics', { name: 'rows', value: 1000 });
+    await client().post(
+      '/api/v1/training-jobs',
+      withHyperparameters(
+        job('joiner', { experimentConfig: { experimentName: 'joined', runName: 'prepared-run' } }),
+        {
+          seed: '3',
+        },
+      ),
+    );
+    assert.equal((await waitForEnd(client(), 'joiner')).trainingJobStatus, 'Completed');
+    const run = await waitFor(async () => {
+      const found = await client().get<Described>('/api/v1/runs/prepared-run');
+      return found.status === 'Completed' ? found : undefined;
+    });
+    assert.equal(run.trainingJobName, 'joiner');
+    assert.deepEqual(run.params, { dataset: 'v2', seed: '3' });
+    assert.deepEqual(run.metrics, { accuracy: 0.93, loss: 0.1, rows: 1000 });
+
+    await client().post(
+      '/api/v1/training-jobs',
+      withHyperparameters(
+        job('wrong-experiment', { experimentConfig: { experimentName: 'other', runName: 'prepared-run' } }),
+        {
+          seed: '4',
+        },
+      ),
+    );
+    const failed = await waitForEnd(client(), 'wrong-experiment');
+    assert.equal(failed.trainingJobStatus, 'Failed');
+    assert.match(failed.failureReason, /run "prepared-run" belongs to experiment "joined", not "other"/);
+  });
+
   test('user code logs over HTTP: one point, a batch, params and tags; bad input names its field', async () => {
     await client().post('/api/v1/runs', { experimentName: 'http', runName: 'http-1', params: { C: '0.5' } });
     await client().post('/api/v1/runs/http-1/metrics', { name: 'loss', value: 0.7, step: 0 });
