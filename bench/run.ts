@@ -18,6 +18,7 @@ export interface BenchResult {
 const benches: Record<string, () => Promise<BenchResult>> = {
   launch: async () => (await import('./training-launch.ts')).runLaunchBench(),
   hosting: async () => (await import('./hosting-bench.ts')).runHostingBench(),
+  metrics: async () => (await import('./metrics-bench.ts')).runMetricsBench(),
   asl: async () => ({
     title: 'Workflow engine (ASL) against aws-local-stepfunctions',
     ...(await (await import('./asl-bench.ts')).runAslBench()),

@@ -7,6 +7,7 @@ import type { RoutePlugin } from './api/server.ts';
 import type { App } from './app.ts';
 import { MetricStore } from './experiments/metric-store.ts';
 import { createHostingModule, type HostingModule } from './hosting/module.ts';
+import { createRegistryModule } from './registry/module.ts';
 import { DockerRuntime } from './runtime/docker/docker-runtime.ts';
 import { GpuAllocator } from './runtime/gpus.ts';
 import { ProcessRuntime } from './runtime/process/process-runtime.ts';
@@ -44,6 +45,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
     metrics,
   });
   const hosting = createHostingModule(app, { runtimes, training: training.service });
+  const registry = createRegistryModule(app, { training, hosting, metrics });
   app.onClose(() => training.controller.close());
   app.onClose(() => hosting.controller.close());
   app.onClose(() => hosting.autoscaler.close());
@@ -59,6 +61,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
       (server) => training.routes(server),
       (server) => hosting.routes(server),
       (server) => workflows.routes(server),
+      (server) => registry.routes(server),
     ],
     rootPlugins: [(server) => hosting.dataPlaneRoutes(server)],
     start() {

@@ -4,6 +4,7 @@ import { version } from '../app.ts';
 import { isSlipwayError } from '../core/errors.ts';
 import { registerHosting } from './commands/hosting.ts';
 import { registerJobs } from './commands/jobs.ts';
+import { registerRegistry } from './commands/registry.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerToken } from './commands/token.ts';
 import { registerTrain } from './commands/train.ts';
@@ -25,6 +26,7 @@ registerTrain(program);
 registerJobs(program);
 registerHosting(program);
 registerWorkflowCommands(program);
+registerRegistry(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@
 import { invalid } from '../core/errors.ts';
 import { ResourceName, StrictObject, Type, validate } from '../core/schema.ts';
 import { scriptProgram, submitDirectory } from '../training/command.ts';
-import type { TrainingService } from '../training/service.ts';
+import type { TrainingJobRecord, TrainingService } from '../training/service.ts';
 import type { EndpointConfigService } from './endpoint-configs.ts';
 import type { EndpointRecord, EndpointService } from './endpoints.ts';
 import type { ModelService } from './models.ts';
@@ -39,37 +39,29 @@ export class DeployService {
         `training job "${job.name}" is ${job.status.trainingJobStatus}; only a Completed job with a model can be deployed`,
       );
     }
+    return this.deployContainer({
+      baseName: job.name,
+      primaryContainer: servingContainerOf(job, request.environment),
+      tags: [{ key: 'trainingJobName', value: job.name }],
+      request,
+    });
+  }
+
+  /**
+   * Creates a model for `primaryContainer`, a one-variant config and the endpoint (or moves an
+   * existing endpoint to it). Shared by deploying a training job and a registry version (issue 6).
+   */
+  async deployContainer(options: {
+    baseName: string;
+    primaryContainer: ModelSpec['primaryContainer'];
+    tags: Array<{ key: string; value: string }>;
+    request: unknown;
+  }): Promise<EndpointRecord> {
+    const request = validate(DeployRequestSchema, options.request);
     const stamp = Date.now().toString(36);
-    const modelName = truncateName(`${job.name}-${stamp}`);
-    const modelData = job.status.modelArtifacts.s3ModelArtifacts;
-    const algorithm = job.spec.algorithmSpecification;
-    const program = scriptProgram(job.spec);
-    let primaryContainer: ModelSpec['primaryContainer'];
-    if (algorithm.algorithmName) {
-      primaryContainer = { modelDataUrl: modelData, environment: request.environment };
-    } else if (program && !algorithm.trainingImage) {
-      primaryContainer = {
-        modelDataUrl: modelData,
-        environment: {
-          ...request.environment,
-          SAGEMAKER_PROGRAM: program,
-          ...(submitDirectory(job.spec) ? { SAGEMAKER_SUBMIT_DIRECTORY: submitDirectory(job.spec)! } : {}),
-        },
-      };
-    } else if (algorithm.trainingImage) {
-      primaryContainer = {
-        image: algorithm.trainingImage,
-        modelDataUrl: modelData,
-        environment: request.environment,
-      };
-    } else {
-      throw invalid(
-        'trainingJobName',
-        `training job "${job.name}" ran a custom command; create a model for it with POST /api/v1/models`,
-      );
-    }
+    const modelName = truncateName(`${options.baseName}-${stamp}`);
     await this.deps.models.create({
-      spec: { modelName, primaryContainer, tags: [{ key: 'trainingJobName', value: job.name }] },
+      spec: { modelName, primaryContainer: options.primaryContainer, tags: options.tags },
     });
     const endpointConfigName = truncateName(`${request.endpointName}-${stamp}`);
     await this.deps.configs.create({
@@ -89,6 +81,37 @@ export class DeployService {
     if (existing) return this.deps.endpoints.update({ name: request.endpointName, endpointConfigName });
     return this.deps.endpoints.create({ spec: { endpointName: request.endpointName, endpointConfigName } });
   }
+}
+
+/**
+ * How a completed job's model is served, the way it was trained: a built-in's ONNX in-process, a
+ * script-mode job through its own handlers, an image job by its image. Exported for the registry,
+ * which records this as a version's serving spec (issue 6).
+ */
+export function servingContainerOf(
+  job: TrainingJobRecord,
+  environment?: Record<string, string>,
+): ModelSpec['primaryContainer'] {
+  const modelData = job.status.modelArtifacts!.s3ModelArtifacts;
+  const algorithm = job.spec.algorithmSpecification;
+  const program = scriptProgram(job.spec);
+  if (algorithm.algorithmName) return { modelDataUrl: modelData, environment };
+  if (program && !algorithm.trainingImage) {
+    return {
+      modelDataUrl: modelData,
+      environment: {
+        ...environment,
+        SAGEMAKER_PROGRAM: program,
+        ...(submitDirectory(job.spec) ? { SAGEMAKER_SUBMIT_DIRECTORY: submitDirectory(job.spec)! } : {}),
+      },
+    };
+  }
+  if (algorithm.trainingImage)
+    return { image: algorithm.trainingImage, modelDataUrl: modelData, environment };
+  throw invalid(
+    'trainingJobName',
+    `training job "${job.name}" ran a custom command; create a model for it with POST /api/v1/models`,
+  );
 }
 
 /** Keeps generated names within SageMaker's 63 characters, ending in an alphanumeric. */

@@ -1,5 +1,6 @@
 /** Table types of the metadata store (Kysely's view of the database). Times are epoch milliseconds. */
 import type { Generated } from 'kysely';
+import type { ExperimentTables } from '../experiments/tables.ts';
 import type { WorkflowTables } from '../workflows/store/tables.ts';
 
 export interface ResourcesTable {
@@ -49,7 +50,7 @@ export interface MetricPointsTable {
   time: number;
 }
 
-export interface Database extends WorkflowTables {
+export interface Database extends WorkflowTables, ExperimentTables {
   resources: ResourcesTable;
   events: EventsTable;
   tokens: TokensTable;

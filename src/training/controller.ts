@@ -13,6 +13,7 @@ import type { EventBus } from '../core/events.ts';
 import type { Logger } from '../core/logging.ts';
 import { isDeadLocalOwner } from '../core/replica.ts';
 import type { MetricStore } from '../experiments/metric-store.ts';
+import type { TrainingJobHooks } from '../experiments/training-tracker.ts';
 import type { GpuAllocator } from '../runtime/gpus.ts';
 import type { RunExit, RunHandle, RunSpec, Runtime } from '../runtime/runtime.ts';
 import type { Store } from '../store/store.ts';
@@ -53,6 +54,11 @@ interface LocalJob {
 const failureReasonLimit = 1024;
 
 export class TrainingController {
+  /**
+   * Experiment tracking and lineage (issue 6), set by the registry module: told when a job starts,
+   * as its metrics are parsed, and when it ends. Unset, the controller runs jobs without them.
+   */
+  hooks?: TrainingJobHooks;
   private readonly local = new Map<string, LocalJob>();
   private readonly inFlight = new Set<Promise<void>>();
   private signalClosing!: () => void;
@@ -255,6 +261,13 @@ export class TrainingController {
       const parser = new MetricParser(spec.algorithmSpecification.metricDefinitions ?? [], () => this.now());
       const writer = await this.deps.logs.writer(name);
       const runSpec = this.runSpec(record, runtime, hostRoot, gpus, parser, writer);
+      // Tracking: create or join the run and record lineage; a failure here (e.g. the run belongs to
+      // another experiment) fails the job before it runs, with the reason.
+      await this.hooks?.started(record, {
+        runtime: runtime.name,
+        image: runSpec.image,
+        command: [...(runSpec.command ?? []), ...(runSpec.args ?? [])],
+      });
       const handle = await runtime.start(runSpec);
       await this.update(name, (status) => ({
         ...withTransition(
@@ -405,6 +418,12 @@ export class TrainingController {
     const points = parser.drain();
     if (points.length === 0) return;
     await this.deps.metrics.logBatch(ownerOf(name), points);
+    // Tracking: the same points into the job's run; the job's own series is already safe.
+    await this.hooks
+      ?.metrics(name, points)
+      .catch((error) =>
+        this.deps.logger.warn({ err: error, trainingJob: name }, 'could not log metrics to the run'),
+      );
     const finalMetricDataList = [...parser.latest.values()].map((p) => ({
       metricName: p.name,
       value: p.value,
@@ -562,6 +581,10 @@ export class TrainingController {
         modelArtifacts: record.status.modelArtifacts?.s3ModelArtifacts,
       },
     });
+    // Tracking: end the run with the job's status and record the model artifact's lineage.
+    await this.hooks
+      ?.ended(record)
+      .catch((error) => this.deps.logger.warn({ err: error, trainingJob: name }, 'could not end the run'));
   }
 
   /** Read-modify-write of the status; the phase always follows trainingJobStatus. */

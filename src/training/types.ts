@@ -67,6 +67,13 @@ export const TrainingJobSpecSchema = StrictObject({
     ),
   ),
   tags: Type.Optional(Tags),
+  /**
+   * Experiment tracking (issue 6, SageMaker's ExperimentConfig): the run this job creates or joins.
+   * Without it the job records a run named after itself in the Default experiment.
+   */
+  experimentConfig: Type.Optional(
+    StrictObject({ experimentName: ResourceName, runName: Type.Optional(ResourceName) }),
+  ),
 });
 export type TrainingJobSpec = Static<typeof TrainingJobSpecSchema>;
 

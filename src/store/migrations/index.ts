@@ -8,13 +8,14 @@ import type { StoreCapabilities } from '../dialect.ts';
 import * as m001 from './001-initial.ts';
 import * as m002 from './002-metrics.ts';
 import * as m003 from './003-workflows.ts';
+import * as m004 from './004-experiments.ts';
 
 interface Migration {
   name: string;
   up(db: Kysely<any>, capabilities: StoreCapabilities): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m003];
+export const migrations: Migration[] = [m001, m002, m003, m004];
 
 export async function migrate(db: Kysely<any>, capabilities: StoreCapabilities): Promise<string[]> {
   await db.schema

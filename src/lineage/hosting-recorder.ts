@@ -1,0 +1,125 @@
+/**
+ * Records hosting's lineage from its events, so hosting needs no knowledge of lineage: a created
+ * model is used-by edges from its artifact, code, image and registry version; an endpoint created or
+ * moved to another config is deployed-as edges from the models its variants serve (replacing what
+ * it served before). Events are delivered after their transaction commits, so every read here sees
+ * the committed resource.
+ */
+import type { EventBus, SlipwayEvent } from '../core/events.ts';
+import type { Logger } from '../core/logging.ts';
+import type { EndpointConfigService } from '../hosting/endpoint-configs.ts';
+import type { EndpointService } from '../hosting/endpoints.ts';
+import type { ModelService } from '../hosting/models.ts';
+import type { LineageService } from './service.ts';
+
+/** The tag a model deployed from the registry carries: `<group>/<version>`. */
+export const modelPackageTag = 'slipway.modelPackage';
+
+export class HostingLineageRecorder {
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: {
+      events: EventBus;
+      lineage: LineageService;
+      models: ModelService;
+      configs: EndpointConfigService;
+      endpoints: EndpointService;
+      logger: Logger;
+    },
+  ) {}
+
+  start(): void {
+    const guard = (work: (event: SlipwayEvent) => Promise<void>) => async (event: SlipwayEvent) => {
+      try {
+        await work(event);
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, event: event.type, resource: event.resource },
+          'could not record lineage',
+        );
+      }
+    };
+    this.unsubscribe.push(
+      this.deps.events.subscribe(
+        'model.created',
+        guard((e) => this.modelCreated(e)),
+      ),
+    );
+    this.unsubscribe.push(
+      this.deps.events.subscribe(
+        'endpoint.creating',
+        guard((e) => this.endpointChanged(e)),
+      ),
+    );
+    this.unsubscribe.push(
+      this.deps.events.subscribe(
+        'endpoint.updating',
+        guard((e) => this.endpointChanged(e)),
+      ),
+    );
+  }
+
+  close(): void {
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  async modelCreated(event: SlipwayEvent): Promise<void> {
+    const name = event.resource.slice('model/'.length);
+    const model = await this.deps.models.find(name);
+    if (!model) return;
+    const container = model.spec.primaryContainer;
+    const downstream = { kind: 'model', name } as const;
+    await this.deps.lineage.recordNode({
+      ...downstream,
+      properties: { servingType: model.status.servingType },
+    });
+    if (container.modelDataUrl) {
+      await this.deps.lineage.recordEdge({
+        upstream: { kind: 'model-artifact', name: container.modelDataUrl },
+        downstream,
+        type: 'used-by',
+      });
+    }
+    const code = container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+    if (code)
+      await this.deps.lineage.recordEdge({
+        upstream: { kind: 'code', name: code },
+        downstream,
+        type: 'used-by',
+      });
+    if (container.image) {
+      await this.deps.lineage.recordEdge({
+        upstream: { kind: 'image', name: container.image },
+        downstream,
+        type: 'used-by',
+      });
+    }
+    const version = model.spec.tags?.find((tag) => tag.key === modelPackageTag)?.value;
+    if (version) {
+      await this.deps.lineage.recordEdge({
+        upstream: { kind: 'model-package', name: version },
+        downstream,
+        type: 'used-by',
+      });
+    }
+  }
+
+  async endpointChanged(event: SlipwayEvent): Promise<void> {
+    const name = event.resource.slice('endpoint/'.length);
+    const configName = String(event.detail.endpointConfigName ?? '');
+    const config = configName ? await this.deps.configs.find(configName) : undefined;
+    if (!config) return;
+    const models = [...new Set(config.spec.productionVariants.map((variant) => variant.modelName))];
+    await this.deps.lineage.recordNode({
+      kind: 'endpoint',
+      name,
+      properties: { endpointConfigName: configName },
+    });
+    await this.deps.lineage.replaceUpstream({
+      downstream: { kind: 'endpoint', name },
+      type: 'deployed-as',
+      upstream: models.map((model) => ({ kind: 'model', name: model })),
+    });
+  }
+}

@@ -1,0 +1,124 @@
+/** `slipway experiments|runs|registry|lineage` as a user types them, against a real server. */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { startTestSlipway, type TestSlipway } from '../helpers/slipway.ts';
+import { tempFolder } from '../helpers/temp.ts';
+
+describe('slipway experiments / runs / registry / lineage', () => {
+  let slipway: TestSlipway;
+  let env: NodeJS.ProcessEnv;
+  const work = tempFolder('slipway-registry-cli-');
+
+  before(async () => {
+    slipway = await startTestSlipway();
+    env = { SLIPWAY_URL: slipway.url, SLIPWAY_TOKEN: slipway.adminToken };
+    const client = slipway.client();
+    for (const [run, c, accuracy] of [
+      ['cli-a', '0.5', 0.82],
+      ['cli-b', '1.0', 0.94],
+    ] as const) {
+      await client.post('/api/v1/runs', {
+        experimentName: 'cli',
+        runName: run,
+        params: { C: c, kernel: 'rbf' },
+      });
+      await client.post(`/api/v1/runs/${run}/metrics`, {
+        metrics: [{ name: 'accuracy', value: accuracy, step: 0 }],
+      });
+    }
+  });
+  after(async () => {
+    await slipway.cleanup();
+    work.cleanup();
+  });
+
+  test('experiments list and runs list with a filter and an order', async () => {
+    const experiments = await runCli(['experiments', 'list'], env);
+    assert.equal(experiments.code, 0, experiments.stderr);
+    assert.match(experiments.stdout, /^cli\s+2\s/m);
+    const runs = await runCli(
+      ['runs', 'list', '--experiment', 'cli', '--order-by', 'metrics.accuracy desc'],
+      env,
+    );
+    assert.equal(runs.code, 0, runs.stderr);
+    const lines = runs.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^RUN\s+EXPERIMENT\s+STATUS/);
+    assert.match(lines[1]!, /^cli-b\s+cli\s+Running .*accuracy=0.94/);
+    assert.match(lines[2]!, /^cli-a\s/);
+    const filtered = await runCli(['runs', 'list', '--filter', "params.C = '0.5'"], env);
+    assert.deepEqual(
+      filtered.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/\s+/)[0]),
+      ['cli-a'],
+    );
+    const bad = await runCli(['runs', 'list', '--filter', 'metrics.accuracy ~ 1'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /filter: .*"~"/);
+  });
+
+  test('runs compare prints a table with differing parameters marked', async () => {
+    const compared = await runCli(['runs', 'compare', 'cli-a', 'cli-b'], env);
+    assert.equal(compared.code, 0, compared.stderr);
+    const lines = compared.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^\s+CLI-A\s+CLI-B$/);
+    assert.ok(
+      lines.some((line) => /^\* params\.C\s+0\.5\s+1\.0$/.test(line)),
+      compared.stdout,
+    );
+    assert.ok(
+      lines.some((line) => /^ {2}params\.kernel\s+rbf\s+rbf$/.test(line)),
+      compared.stdout,
+    );
+    assert.ok(
+      lines.some((line) => /^ {2}metrics\.accuracy\s+0\.82\s+0\.94$/.test(line)),
+      compared.stdout,
+    );
+    const shown = await runCli(['runs', 'show', 'cli-b'], env);
+    assert.match(shown.stdout, /cli-b {2}Running {2}experiment cli/);
+    const refused = await runCli(['runs', 'reproduce', 'cli-b'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /cannot be reproduced: it was not recorded from a training job/);
+  });
+
+  test('registry: create a group with a gate, register, approve, alias, list versions; lineage as a tree', async () => {
+    const model = join(work.path, 'model.onnx');
+    writeFileSync(model, 'bytes');
+    const group = await runCli(['registry', 'create-group', 'fraud', '--min', 'auc=0.8'], env);
+    assert.equal(group.code, 0, group.stderr);
+    const registered = await runCli(
+      ['registry', 'register', 'fraud', '--model-data', model, '--metric', 'auc=0.75'],
+      env,
+    );
+    assert.equal(registered.code, 0, registered.stderr);
+    assert.match(registered.stdout, /registered fraud version 1: PendingManualApproval/);
+    const refused = await runCli(['registry', 'approve', 'fraud', '1'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /metric "auc" is 0.75, the group requires at least 0.8/);
+    await runCli(['registry', 'register', 'fraud', '--model-data', model, '--metric', 'auc=0.85'], env);
+    const approved = await runCli(['registry', 'approve', 'fraud', 'latest', '--comment', 'ok'], env);
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, /approved fraud version 2: Approved by /);
+    const alias = await runCli(['registry', 'alias', 'fraud', 'champion', '2'], env);
+    assert.equal(alias.code, 0, alias.stderr);
+    const versions = await runCli(['registry', 'versions', 'fraud'], env);
+    assert.match(versions.stdout, /^2\s+Approved\s+champion\s+auc=0.85/m);
+    assert.match(versions.stdout, /^1\s+PendingManualApproval\s+-\s+auc=0.75/m);
+    const groups = await runCli(['registry', 'groups'], env);
+    assert.match(groups.stdout, /^fraud\s+2\s+champion=2\s+auc>=0.8$/m);
+
+    const tree = await runCli(['lineage', 'model-package/fraud/2'], env);
+    assert.equal(tree.code, 0, tree.stderr);
+    const lines = tree.stdout.trim().split('\n');
+    assert.equal(lines[0], 'model-package/fraud/2 sha256 ' + lines[0]!.split('sha256 ')[1]);
+    assert.match(lines[1]!, /^└─ used-by model-artifact\/file:\/\/.*model\.onnx sha256 [0-9a-f]{12}…$/);
+    const badResource = await runCli(['lineage', 'endpoint'], env);
+    assert.equal(badResource.code, 1);
+    assert.match(badResource.stderr, /is not <kind>\/<name>/);
+  });
+});
