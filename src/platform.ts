@@ -7,6 +7,7 @@ import type { RoutePlugin } from './api/server.ts';
 import type { App } from './app.ts';
 import { MetricStore } from './experiments/metric-store.ts';
 import { createHostingModule, type HostingModule } from './hosting/module.ts';
+import { type FastPath, invocationFastPath } from './inference/fast-path.ts';
 import { createRegistryModule } from './registry/module.ts';
 import { DockerRuntime } from './runtime/docker/docker-runtime.ts';
 import { GpuAllocator } from './runtime/gpus.ts';
@@ -24,6 +25,8 @@ export interface Platform {
   workflows: WorkflowsModule;
   runtimes: ReadonlyMap<string, Runtime>;
   routePlugins: RoutePlugin[];
+  /** The invocation hot path, served before the API framework. */
+  fastPath: FastPath;
   /** The data plane's routes, outside /api/v1. */
   rootPlugins: RoutePlugin[];
   /** Starts the controllers (after the server is listening). */
@@ -64,6 +67,11 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
       (server) => registry.routes(server),
     ],
     rootPlugins: [(server) => hosting.dataPlaneRoutes(server)],
+    fastPath: invocationFastPath({
+      router: hosting.router,
+      tokens: app.tokens,
+      authEnabled: app.config.authEnabled,
+    }),
     start() {
       training.controller.start();
       hosting.controller.start();

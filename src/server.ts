@@ -30,6 +30,7 @@ export async function startSlipway(
       ...options,
       routePlugins: [...platform.routePlugins, ...(options.routePlugins ?? [])],
       rootPlugins: [...platform.rootPlugins, ...(options.rootPlugins ?? [])],
+      fastPath: platform.fastPath,
     });
     const address = await server.listen({ host: config.host, port: config.port });
     app.onClose(() => server.close());

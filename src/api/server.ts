@@ -3,6 +3,7 @@
  * at /metrics, health at /healthz, one error format, bearer-token auth. Domains add their routes
  * as plugins through `routePlugins`.
  */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type App, version } from '../app.ts';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   /** Plugins at the root (the data plane: /endpoints/…, /v2/…), with the same auth and error handling. */
   rootPlugins?: RoutePlugin[];
   bodyLimit?: number;
+  /** Requests this answers (returning true) never reach the framework: the data plane's hot path. */
+  fastPath?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 export async function createServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -40,6 +43,10 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
     forceCloseConnections: 'idle',
+    serverFactory: (handler) =>
+      createHttpServer((request, response) => {
+        if (!options.fastPath?.(request, response)) handler(request, response);
+      }),
   });
   server.decorate('metrics', app.metrics);
 
