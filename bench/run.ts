@@ -17,6 +17,7 @@ export interface BenchResult {
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   launch: async () => (await import('./training-launch.ts')).runLaunchBench(),
+  algorithms: async () => (await import('./algorithms-report.ts')).algorithmsSection(),
   hosting: async () => (await import('./hosting-bench.ts')).runHostingBench(),
   metrics: async () => (await import('./metrics-bench.ts')).runMetricsBench(),
   asl: async () => ({
