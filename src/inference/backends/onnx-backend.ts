@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { InstanceStatus } from '../../hosting/types.ts';
 import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
+import { InstancePool, type OnDeath, type PoolInstance } from './instance-pool.ts';
 import type { TensorInfo } from './onnx-model.ts';
 import type { WorkerReply, WorkerRequest } from './onnx-worker.ts';
 
@@ -17,7 +18,7 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-class OnnxInstance {
+class OnnxInstance implements PoolInstance {
   readonly status: InstanceStatus;
   worker!: Worker;
   inFlight = 0;
@@ -28,7 +29,7 @@ class OnnxInstance {
 
   constructor(
     private readonly modelDir: string,
-    private readonly onExit: (instance: OnnxInstance, reason: string) => void,
+    private readonly onExit: OnDeath<OnnxInstance>,
   ) {
     this.status = {
       id: `onnx-${randomUUID().slice(0, 8)}`,
@@ -94,29 +95,35 @@ class OnnxInstance {
 }
 
 export class OnnxBackend implements VariantBackend {
-  private readonly pool: OnnxInstance[] = [];
-  private closed = false;
+  private readonly pool: InstancePool<OnnxInstance>;
 
-  private constructor(private readonly modelDir: string) {}
+  private constructor(modelDir: string) {
+    this.pool = new InstancePool((onDeath) => new OnnxInstance(modelDir, onDeath));
+  }
 
   static async start(options: { modelDir: string; instanceCount: number }): Promise<OnnxBackend> {
     const backend = new OnnxBackend(options.modelDir);
-    await backend.scale(options.instanceCount);
+    try {
+      await backend.scale(options.instanceCount);
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
     return backend;
   }
 
   instances(): InstanceStatus[] {
-    return this.pool.map((instance) => ({ ...instance.status }));
+    return this.pool.instances();
   }
 
   ready(): boolean {
-    return this.pool.some((instance) => instance.ready);
+    return this.pool.ready();
   }
 
   /** The instance with the fewest requests in flight. */
   private pick(): OnnxInstance {
     let best: OnnxInstance | undefined;
-    for (const instance of this.pool) {
+    for (const instance of this.pool.members) {
       if (instance.ready && (!best || instance.inFlight < best.inFlight)) best = instance;
     }
     if (!best) throw new BackendError(503, 'no healthy instance');
@@ -141,38 +148,19 @@ export class OnnxBackend implements VariantBackend {
   }
 
   describeTensors() {
-    return this.pool.find((i) => i.tensors)?.tensors;
+    return this.pool.members.find((i) => i.tensors)?.tensors;
   }
 
-  async scale(count: number): Promise<void> {
-    while (this.pool.length < count) {
-      const instance = new OnnxInstance(this.modelDir, (dead, reason) => void this.replace(dead, reason));
-      this.pool.push(instance);
-      await instance.start();
-    }
-    while (this.pool.length > count) await this.pool.pop()!.stop();
-  }
-
-  /** A dead worker is restarted in place, keeping its identity and counting the restart. */
-  private async replace(instance: OnnxInstance, reason: string): Promise<void> {
-    if (this.closed || !this.pool.includes(instance)) return;
-    instance.status.restarts++;
-    instance.status.lastFailure = reason;
-    try {
-      await instance.start();
-    } catch (error) {
-      instance.status.lastFailure = (error as Error).message;
-    }
+  scale(count: number): Promise<void> {
+    return this.pool.scale(count);
   }
 
   /** For tests and operators: ends an instance's worker abruptly, as a crash would. */
   async crashInstance(index: number): Promise<void> {
-    await this.pool[index]?.worker.terminate();
+    await this.pool.members[index]?.worker.terminate();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all(this.pool.map((instance) => instance.stop()));
-    this.pool.length = 0;
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

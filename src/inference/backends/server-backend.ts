@@ -12,6 +12,7 @@ import type { InstanceStatus } from '../../hosting/types.ts';
 import type { RunHandle, RunSpec, Runtime } from '../../runtime/runtime.ts';
 import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
 import { freePort } from './free-port.ts';
+import { InstancePool, type OnDeath, type PoolInstance } from './instance-pool.ts';
 
 export interface ServerLaunch {
   runtime: Runtime;
@@ -30,7 +31,7 @@ export interface ServerLaunch {
 const pingIntervalMs = 2000;
 const failedPingsBeforeRestart = 3;
 
-class ServerInstance {
+class ServerInstance implements PoolInstance {
   readonly status: InstanceStatus;
   port = 0;
   handle?: RunHandle;
@@ -41,7 +42,7 @@ class ServerInstance {
   constructor(
     private readonly launch: ServerLaunch,
     private readonly agent: Agent,
-    private readonly onDeath: (instance: ServerInstance, reason: string) => void,
+    private readonly onDeath: OnDeath<ServerInstance>,
   ) {
     this.status = {
       id: `srv-${randomUUID().slice(0, 8)}`,
@@ -188,12 +189,13 @@ function errorText(body: Buffer): string {
 }
 
 export class ServerBackend implements VariantBackend {
-  private readonly pool: ServerInstance[] = [];
+  private readonly pool: InstancePool<ServerInstance>;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private next = 0;
-  private closed = false;
 
-  private constructor(private readonly launch: ServerLaunch) {}
+  private constructor(launch: ServerLaunch) {
+    this.pool = new InstancePool((onDeath) => new ServerInstance(launch, this.agent, onDeath));
+  }
 
   static async start(launch: ServerLaunch, instanceCount: number): Promise<ServerBackend> {
     const backend = new ServerBackend(launch);
@@ -207,59 +209,36 @@ export class ServerBackend implements VariantBackend {
   }
 
   instances(): InstanceStatus[] {
-    return this.pool.map((instance) => ({ ...instance.status }));
+    return this.pool.instances();
   }
 
   ready(): boolean {
-    return this.pool.some((instance) => instance.ready);
+    return this.pool.ready();
   }
 
   invoke(request: InvokeRequest): Promise<InvokeResponse> {
     // Round robin over healthy instances.
-    for (let tries = 0; tries < this.pool.length; tries++) {
-      const instance = this.pool[this.next++ % this.pool.length]!;
+    const members = this.pool.members;
+    for (let tries = 0; tries < members.length; tries++) {
+      const instance = members[this.next++ % members.length]!;
       if (instance.ready) return instance.forward(request);
     }
     return Promise.reject(new BackendError(503, 'no healthy instance'));
   }
 
-  async scale(count: number): Promise<void> {
-    const starting: Promise<void>[] = [];
-    while (this.pool.length < count) {
-      const instance = new ServerInstance(
-        this.launch,
-        this.agent,
-        (dead, reason) => void this.replace(dead, reason),
-      );
-      this.pool.push(instance);
-      starting.push(instance.start());
-    }
-    await Promise.all(starting);
-    while (this.pool.length > count) await this.pool.pop()!.stop();
-  }
-
-  private async replace(instance: ServerInstance, reason: string): Promise<void> {
-    if (this.closed || !this.pool.includes(instance)) return;
-    instance.status.restarts++;
-    instance.status.lastFailure = reason;
-    try {
-      await instance.start();
-    } catch (error) {
-      instance.status.lastFailure = (error as Error).message;
-    }
+  scale(count: number): Promise<void> {
+    return this.pool.scale(count);
   }
 
   /** Host process ids of the instances (process runtime), for operators and tests. */
   pids(): number[] {
-    return this.pool
+    return this.pool.members
       .map((instance) => instance.handle?.pid)
       .filter((pid): pid is number => pid !== undefined);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all(this.pool.map((instance) => instance.stop()));
-    this.pool.length = 0;
+    await this.pool.close();
     this.agent.destroy();
   }
 }
