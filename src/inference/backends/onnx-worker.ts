@@ -42,9 +42,11 @@ interface Pending {
 
 let queue: WorkerRequest[] = [];
 let busy = false;
+/** Replies of one batch, posted back as one message. */
+let replies: WorkerReply[] = [];
 
-parentPort!.on('message', (request: WorkerRequest) => {
-  queue.push(request);
+parentPort!.on('message', (requests: WorkerRequest[]) => {
+  queue.push(...requests);
   if (!busy) void drain();
 });
 
@@ -54,12 +56,14 @@ async function drain(): Promise<void> {
     const batch = queue;
     queue = [];
     await runBatch(batch);
+    parentPort!.postMessage(replies);
+    replies = [];
   }
   busy = false;
 }
 
 function reply(message: WorkerReply): void {
-  parentPort!.postMessage(message);
+  replies.push(message);
 }
 
 function fail(id: number, error: unknown): void {
