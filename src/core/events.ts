@@ -85,6 +85,10 @@ export class EventBus {
       .selectAll()
       .where('id', '>', options.afterId ?? 0);
     if (options.resource) query = query.where('resource', '=', options.resource);
+    // Narrow by type in SQL (exact, or the part before the first `*`), so `limit` counts matches.
+    const literal = options.type?.split('*')[0];
+    if (options.type && !options.type.includes('*')) query = query.where('type', '=', options.type);
+    else if (literal) query = query.where('type', '>=', literal).where('type', '<', `${literal}\uffff`);
     const rows = await query
       .orderBy('id')
       .limit(options.limit ?? 100)

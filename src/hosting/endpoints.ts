@@ -3,7 +3,7 @@
  * DeleteEndpoint): the service records what is wanted; the endpoint controller makes it so.
  */
 import { isoTime } from '../core/clock.ts';
-import { CoreErrors, invalid } from '../core/errors.ts';
+import { invalid } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import { arnOf } from '../core/ids.ts';
 import { ResourceName, StrictObject, Type, validate } from '../core/schema.ts';
@@ -155,9 +155,7 @@ export class EndpointService {
   }
 
   private refuseWhileDeleting(record: EndpointRecord): void {
-    if (record.status.endpointStatus === 'Deleting') {
-      throw CoreErrors.alreadyExists({ kind: 'endpoint being deleted', name: record.name });
-    }
+    if (record.status.endpointStatus === 'Deleting') throw HostingErrors.deleting({ name: record.name });
   }
 
   async delete(name: string): Promise<void> {

@@ -21,6 +21,7 @@ export const HostingErrors = {
     'validation',
     '{field}: {uri} does not exist',
   ),
+  deleting: defineError('SLIPWAY_ENDPOINT_DELETING', 'conflict', 'endpoint "{name}" is being deleted'),
   inUse: defineError('SLIPWAY_HOSTING_IN_USE', 'conflict', '{kind} "{name}" is used by {user}'),
   unknownVariant: defineError(
     'SLIPWAY_HOSTING_UNKNOWN_VARIANT',
