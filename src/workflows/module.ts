@@ -14,6 +14,7 @@ import { IntegrationRegistry } from './integrations/registry.ts';
 import { TaskTokens } from './integrations/task-tokens.ts';
 import { workflowRoutes } from './routes.ts';
 import { HistoryStore } from './store/history-store.ts';
+import { ArtifactWatcher } from './triggers/artifact-watcher.ts';
 import { triggerRoutes } from './triggers/routes.ts';
 import { TriggerController } from './triggers/trigger-controller.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
@@ -28,6 +29,8 @@ export interface WorkflowsModule {
   history: HistoryStore;
   triggers: TriggerService;
   triggerController: TriggerController;
+  /** Announces new objects under the prefixes event rules watch. */
+  artifactWatcher: ArtifactWatcher;
   routes(server: FastifyInstance): void;
   start(): void;
 }
@@ -67,8 +70,16 @@ export function createWorkflowsModule(app: App, options: { training: TrainingMod
     logger: app.logger.child({ component: 'triggers' }),
   });
   triggers.onChange = () => triggerController.invalidate();
+  const artifactWatcher = new ArtifactWatcher({
+    store: app.store,
+    artifacts: app.artifacts,
+    events: app.events,
+    triggers,
+    logger: app.logger.child({ component: 'artifact-watcher' }),
+  });
   app.onClose(() => controller.close());
   app.onClose(() => triggerController.close());
+  app.onClose(() => artifactWatcher.close());
   return {
     workflows,
     executions,
@@ -77,6 +88,7 @@ export function createWorkflowsModule(app: App, options: { training: TrainingMod
     history,
     triggers,
     triggerController,
+    artifactWatcher,
     routes(server) {
       workflowRoutes(server, { workflows, executions });
       triggerRoutes(server, triggers);
@@ -85,6 +97,7 @@ export function createWorkflowsModule(app: App, options: { training: TrainingMod
     start() {
       controller.start();
       triggerController.start();
+      artifactWatcher.start();
     },
   };
 }
