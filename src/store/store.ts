@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL. Every method takes one options object; `tx` runs it inside a transaction
  * opened by `store.transaction`.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { CoreErrors, invalid } from '../core/errors.ts';
 import type { OpenedDatabase, StoreCapabilities } from './dialect.ts';
@@ -146,6 +146,8 @@ export class Store {
     nextToken?: string;
     phase?: string | string[];
     namePrefix?: string;
+    /** Case-insensitive substring of the name (SageMaker's NameContains). */
+    nameContains?: string;
     tx?: Tx;
   }): Promise<Page<ResourceRecord<Spec, Status>>> {
     const limit = options.limit ?? 100;
@@ -163,6 +165,11 @@ export class Store {
     if (options.namePrefix) {
       // A range rather than LIKE: LIKE's escaping and case rules differ between the two databases.
       query = query.where('name', '>=', options.namePrefix).where('name', '<', `${options.namePrefix}\uffff`);
+    }
+    if (options.nameContains) {
+      // LIKE with an explicit escape character and lower() on both sides reads the same in both databases.
+      const pattern = `%${options.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
     }
     if (options.nextToken) {
       const cursor = decodeCursor(options.nextToken);

@@ -148,23 +148,19 @@ export class TrainingService {
     return this.deps.store.requireResource({ kind: trainingJobKind, name });
   }
 
-  async list(options: {
+  list(options: {
     limit?: number;
     nextToken?: string;
     statusEquals?: TrainingJobStatusName;
     nameContains?: string;
   }) {
-    // Name filtering is a substring match, as SageMaker's NameContains; applied after paging by prefix.
-    const page = await this.deps.store.listResources<TrainingJobSpec, TrainingJobStatus>({
+    return this.deps.store.listResources<TrainingJobSpec, TrainingJobStatus>({
       kind: trainingJobKind,
       limit: options.limit,
       nextToken: options.nextToken,
       phase: options.statusEquals,
+      nameContains: options.nameContains,
     });
-    const items = options.nameContains
-      ? page.items.filter((r) => r.name.includes(options.nameContains!))
-      : page.items;
-    return { items, nextToken: page.nextToken };
   }
 
   async stop(name: string): Promise<TrainingJobRecord> {

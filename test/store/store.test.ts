@@ -117,6 +117,22 @@ for (const backend of databaseBackends()) {
         prefixed.items.map((i) => i.name),
         ['ep-4'],
       );
+      const contains = await store.listResources({ kind: k, nameContains: 'P-3' });
+      assert.deepEqual(
+        contains.items.map((i) => i.name),
+        ['ep-3'],
+        'case-insensitive substring',
+      );
+      assert.deepEqual(
+        (await store.listResources({ kind: k, nameContains: '%' })).items,
+        [],
+        '% is a character, not a wildcard',
+      );
+      assert.deepEqual(
+        (await store.listResources({ kind: k, nameContains: 'ep_' })).items,
+        [],
+        '_ is a character, not a wildcard',
+      );
       await assert.rejects(store.listResources({ kind: k, nextToken: 'garbage!' }), namesField('nextToken'));
       await assert.rejects(store.listResources({ kind: k, limit: 0 }), namesField('limit'));
     });
