@@ -55,13 +55,13 @@ async function handle(
     targetVariant: headers['x-amzn-sagemaker-target-variant'] as string | undefined,
     inferenceId: headers['x-amzn-sagemaker-inference-id'] as string | undefined,
   });
-  const payload = typeof result.body === 'string' ? Buffer.from(result.body) : result.body;
+  // A string body goes out with the headers in one write; a Buffer would take a second iovec.
   response.writeHead(200, {
     'content-type': result.contentType,
-    'content-length': payload.length,
+    'content-length': typeof result.body === 'string' ? Buffer.byteLength(result.body) : result.body.length,
     'x-amzn-invoked-production-variant': result.variant,
   });
-  response.end(payload);
+  response.end(result.body);
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -1,8 +1,10 @@
 /**
- * Per-variant metrics, kept in memory for describe and the autoscaler, and exported to Prometheus:
- * invocations, 4xx, 5xx, model latency (time in the backend) and overhead latency (the rest).
+ * Per-variant metrics: invocations, 4xx, 5xx, model latency (time in the backend) and overhead
+ * latency (the rest). Kept in plain numbers on the request path — prom-client's labelled
+ * observe validates and hashes its labels on every call — and turned into Prometheus series only
+ * when /metrics is scraped. The same numbers feed describe and the autoscaler.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 export interface VariantCounters {
   invocations: number;
@@ -12,76 +14,150 @@ export interface VariantCounters {
   overheadLatencyMsTotal: number;
 }
 
-export function emptyCounters(): VariantCounters {
-  return {
-    invocations: 0,
-    invocation4xxErrors: 0,
-    invocation5xxErrors: 0,
-    modelLatencyMsTotal: 0,
-    overheadLatencyMsTotal: 0,
-  };
+const bucketsSeconds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+
+interface LatencyHistogram {
+  /** Observations per bucket (not cumulative); the last slot is +Inf. */
+  counts: Float64Array;
+  sumSeconds: number;
 }
 
+interface VariantState {
+  labels: { endpoint: string; variant: string };
+  counters: VariantCounters;
+  model: LatencyHistogram;
+  overhead: LatencyHistogram;
+}
+
+function histogram(): LatencyHistogram {
+  return { counts: new Float64Array(bucketsSeconds.length + 1), sumSeconds: 0 };
+}
+
+function add(target: LatencyHistogram, seconds: number): void {
+  let i = 0;
+  while (i < bucketsSeconds.length && seconds > bucketsSeconds[i]!) i++;
+  target.counts[i]!++;
+  target.sumSeconds += seconds;
+}
+
+type Sample = { metricName?: string; labels: Record<string, string | number>; value: number };
+
 export class InferenceMetrics {
-  private readonly invocations: Counter<'endpoint' | 'variant'>;
-  private readonly errors: Counter<'endpoint' | 'variant' | 'class'>;
-  private readonly modelLatency: Histogram<'endpoint' | 'variant'>;
-  private readonly overheadLatency: Histogram<'endpoint' | 'variant'>;
+  private readonly variants = new Map<string, VariantState>();
 
   constructor(registry: Registry) {
-    const buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
-    this.invocations = new Counter({
-      name: 'slipway_endpoint_invocations_total',
-      help: 'Invocations by endpoint and variant',
-      labelNames: ['endpoint', 'variant'],
-      registers: [registry],
-    });
-    this.errors = new Counter({
-      name: 'slipway_endpoint_invocation_errors_total',
-      help: 'Failed invocations by class (4xx or 5xx)',
-      labelNames: ['endpoint', 'variant', 'class'],
-      registers: [registry],
-    });
-    this.modelLatency = new Histogram({
-      name: 'slipway_endpoint_model_latency_seconds',
-      help: 'Time spent in the model',
-      labelNames: ['endpoint', 'variant'],
-      buckets,
-      registers: [registry],
-    });
-    this.overheadLatency = new Histogram({
-      name: 'slipway_endpoint_overhead_latency_seconds',
-      help: 'Time spent in Slipway around the model',
-      labelNames: ['endpoint', 'variant'],
-      buckets,
-      registers: [registry],
-    });
+    const counter = (name: string, help: string, value: (s: VariantState) => number) =>
+      this.register(registry, name, help, 'counter', () =>
+        [...this.variants.values()].map((s) => ({ labels: s.labels, value: value(s) })),
+      );
+    counter(
+      'slipway_endpoint_invocations_total',
+      'Invocations by endpoint and variant',
+      (s) => s.counters.invocations,
+    );
+    this.register(
+      registry,
+      'slipway_endpoint_invocation_errors_total',
+      'Failed invocations by class (4xx or 5xx)',
+      'counter',
+      () =>
+        [...this.variants.values()].flatMap((s) => [
+          { labels: { ...s.labels, class: '4xx' }, value: s.counters.invocation4xxErrors },
+          { labels: { ...s.labels, class: '5xx' }, value: s.counters.invocation5xxErrors },
+        ]),
+    );
+    this.histogram(
+      registry,
+      'slipway_endpoint_model_latency_seconds',
+      'Time spent in the model',
+      (s) => s.model,
+    );
+    this.histogram(
+      registry,
+      'slipway_endpoint_overhead_latency_seconds',
+      'Time spent in Slipway around the model',
+      (s) => s.overhead,
+    );
   }
 
-  /** Label-bound children, made once per variant so the hot path does no label lookups. */
+  private register(
+    registry: Registry,
+    name: string,
+    help: string,
+    type: 'counter' | 'histogram',
+    values: () => Sample[],
+  ) {
+    // prom-client formats any registered object with a get() returning its series.
+    registry.registerMetric({
+      name,
+      help,
+      get: async () => ({ name, help, type, values: values(), aggregator: 'sum' }),
+      reset: () => {},
+    } as never);
+  }
+
+  private histogram(
+    registry: Registry,
+    name: string,
+    help: string,
+    pick: (s: VariantState) => LatencyHistogram,
+  ) {
+    this.register(registry, name, help, 'histogram', () =>
+      [...this.variants.values()].flatMap((state) => {
+        const h = pick(state);
+        const samples: Sample[] = [];
+        let cumulative = 0;
+        bucketsSeconds.forEach((bound, i) => {
+          cumulative += h.counts[i]!;
+          samples.push({
+            metricName: `${name}_bucket`,
+            labels: { ...state.labels, le: bound },
+            value: cumulative,
+          });
+        });
+        cumulative += h.counts[bucketsSeconds.length]!;
+        samples.push({
+          metricName: `${name}_bucket`,
+          labels: { ...state.labels, le: '+Inf' },
+          value: cumulative,
+        });
+        samples.push({ metricName: `${name}_sum`, labels: state.labels, value: h.sumSeconds });
+        samples.push({ metricName: `${name}_count`, labels: state.labels, value: cumulative });
+        return samples;
+      }),
+    );
+  }
+
+  /** The variant's recorder, made once per variant so the request path only adds numbers. */
   forVariant(endpoint: string, variant: string) {
-    const invocations = this.invocations.labels(endpoint, variant);
-    const errors4xx = this.errors.labels(endpoint, variant, '4xx');
-    const errors5xx = this.errors.labels(endpoint, variant, '5xx');
-    const model = this.modelLatency.labels(endpoint, variant);
-    const overhead = this.overheadLatency.labels(endpoint, variant);
-    const counters = emptyCounters();
+    const key = `${endpoint}\u0000${variant}`;
+    let state = this.variants.get(key);
+    if (!state) {
+      state = {
+        labels: { endpoint, variant },
+        counters: {
+          invocations: 0,
+          invocation4xxErrors: 0,
+          invocation5xxErrors: 0,
+          modelLatencyMsTotal: 0,
+          overheadLatencyMsTotal: 0,
+        },
+        model: histogram(),
+        overhead: histogram(),
+      };
+      this.variants.set(key, state);
+    }
+    const { counters, model, overhead } = state;
     return {
       counters,
       observe(status: number, modelMs: number, overheadMs: number) {
         counters.invocations++;
-        invocations.inc();
-        if (status >= 500) {
-          counters.invocation5xxErrors++;
-          errors5xx.inc();
-        } else if (status >= 400) {
-          counters.invocation4xxErrors++;
-          errors4xx.inc();
-        }
+        if (status >= 500) counters.invocation5xxErrors++;
+        else if (status >= 400) counters.invocation4xxErrors++;
         counters.modelLatencyMsTotal += modelMs;
         counters.overheadLatencyMsTotal += overheadMs;
-        model.observe(modelMs / 1000);
-        overhead.observe(overheadMs / 1000);
+        add(model, modelMs / 1000);
+        add(overhead, overheadMs / 1000);
       },
     };
   }
