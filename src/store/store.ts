@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL. Every method takes one options object; `tx` runs it inside a transaction
  * opened by `store.transaction`.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { CoreErrors, invalid } from '../core/errors.ts';
 import type { OpenedDatabase, StoreCapabilities } from './dialect.ts';
@@ -79,6 +79,41 @@ export class Store {
       .execute((executor) => work({ executor, afterCommit: (job) => pending.push(job) }));
     for (const job of pending) job();
     return result;
+  }
+
+  private readonly bulkInsertText = new Map<string, string>();
+
+  /**
+   * Inserts many rows of `columns` in chunks, each one multi-row INSERT whose SQL text is compiled
+   * once per (table, columns, row count) and reused: building a query tree of thousands of values
+   * per call costs more than the insert itself. `values(row)` gives a row's values in column order.
+   */
+  async bulkInsert<T>(options: {
+    table: keyof Database & string;
+    columns: readonly string[];
+    rows: readonly T[];
+    values: (row: T) => unknown[];
+    tx?: Tx;
+  }): Promise<void> {
+    const { table, columns, rows } = options;
+    // Keep each statement under SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
+    const chunk = Math.max(1, Math.floor(30_000 / columns.length));
+    for (let start = 0; start < rows.length; start += chunk) {
+      const count = Math.min(chunk, rows.length - start);
+      const key = `${table}|${columns.join(',')}|${count}`;
+      let text = this.bulkInsertText.get(key);
+      if (!text) {
+        const placeholder = Object.fromEntries(columns.map((c) => [c, null]));
+        text = (this.db as Kysely<any>)
+          .insertInto(table)
+          .values(Array.from({ length: count }, () => placeholder))
+          .compile().sql;
+        this.bulkInsertText.set(key, text);
+      }
+      const parameters: unknown[] = [];
+      for (let i = start; i < start + count; i++) parameters.push(...options.values(rows[i]!));
+      await this.executor(options.tx).executeQuery(CompiledQuery.raw(text, parameters));
+    }
   }
 
   async createResource<Spec, Status>(options: {

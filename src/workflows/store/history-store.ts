@@ -6,8 +6,7 @@
 import type { Store, Tx } from '../../store/store.ts';
 import type { ExecutionSnapshot, HistoryEvent, HistoryEventType } from '../asl/index.ts';
 
-/** Rows per INSERT: well under SQLite's bound-variable limit (6 columns each). */
-const rowsPerInsert = 500;
+const historyColumns = ['execution', 'id', 'type', 'timestamp', 'previous_id', 'details'] as const;
 
 export class HistoryStore {
   constructor(private readonly store: Store) {}
@@ -15,21 +14,20 @@ export class HistoryStore {
   /** Appends `events` and replaces the snapshot (when given), in one transaction. */
   async write(execution: string, events: HistoryEvent[], snapshot: ExecutionSnapshot | null, tx?: Tx) {
     const run = async (tx: Tx) => {
-      for (let start = 0; start < events.length; start += rowsPerInsert) {
-        await tx.executor
-          .insertInto('execution_history')
-          .values(
-            events.slice(start, start + rowsPerInsert).map((event) => ({
-              execution,
-              id: event.id,
-              type: event.type,
-              timestamp: Date.parse(event.timestamp),
-              previous_id: event.previousEventId,
-              details: JSON.stringify(event.details),
-            })),
-          )
-          .execute();
-      }
+      await this.store.bulkInsert({
+        table: 'execution_history',
+        columns: historyColumns,
+        rows: events,
+        values: (event) => [
+          execution,
+          event.id,
+          event.type,
+          Date.parse(event.timestamp),
+          event.previousEventId,
+          JSON.stringify(event.details),
+        ],
+        tx,
+      });
       if (snapshot) {
         const row = {
           execution,
