@@ -124,7 +124,7 @@ export async function runHostingBench(): Promise<BenchResult> {
     await client.post('/api/v1/endpoint-configs', {
       endpointConfigName: 'penguins-onnx',
       productionVariants: [
-        { variantName: 'AllTraffic', modelName: 'penguins-onnx', initialInstanceCount: 2 },
+        { variantName: 'AllTraffic', modelName: 'penguins-onnx', initialInstanceCount: 1 },
       ],
       dataCaptureConfig: {
         initialSamplingPercentage: 100,
