@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { invalid } from '../../core/errors.ts';
+import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
 import { colour, formatTable, printJson } from '../output.ts';
 import { collect, keyValues, readSpecFile } from '../spec-file.ts';
-import { toUri } from '../uris.ts';
 
 type Described = Record<string, any>;
 

@@ -5,10 +5,10 @@
  */
 import type { Command } from 'commander';
 import { invalid } from '../../core/errors.ts';
+import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
 import { colour, formatTable, printJson } from '../output.ts';
 import { collect, keyValues } from '../spec-file.ts';
-import { toUri } from '../uris.ts';
 import { registerExperiments } from './experiments.ts';
 import { registerLineage } from './lineage.ts';
 import { registerRuns } from './runs.ts';

@@ -6,11 +6,11 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { invalid } from '../../core/errors.ts';
 import type { SlipwayClient } from '../../sdk/client.ts';
+import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
 import { colour, printJson } from '../output.ts';
 import { elapsed, ProgressLine } from '../progress.ts';
 import { collect, keyValues, readSpecFile } from '../spec-file.ts';
-import { toUri } from '../uris.ts';
 
 type Job = Record<string, any>;
 
