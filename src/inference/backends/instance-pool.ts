@@ -55,3 +55,17 @@ export class InstancePool<I extends PoolInstance> {
     this.members.length = 0;
   }
 }
+
+/** Scales a new backend to `count` instances; if any fails to start, closes it and rethrows. */
+export async function startedWith<B extends { scale(count: number): Promise<void>; close(): Promise<void> }>(
+  backend: B,
+  count: number,
+): Promise<B> {
+  try {
+    await backend.scale(count);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  return backend;
+}

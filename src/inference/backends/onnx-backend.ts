@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { InstanceStatus } from '../../hosting/types.ts';
 import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
-import { InstancePool, type OnDeath, type PoolInstance } from './instance-pool.ts';
+import { InstancePool, type OnDeath, type PoolInstance, startedWith } from './instance-pool.ts';
 import type { TensorInfo } from './onnx-model.ts';
 import type { WorkerReply, WorkerRequest } from './onnx-worker.ts';
 
@@ -112,15 +112,8 @@ export class OnnxBackend implements VariantBackend {
     this.pool = new InstancePool((onDeath) => new OnnxInstance(modelDir, onDeath));
   }
 
-  static async start(options: { modelDir: string; instanceCount: number }): Promise<OnnxBackend> {
-    const backend = new OnnxBackend(options.modelDir);
-    try {
-      await backend.scale(options.instanceCount);
-    } catch (error) {
-      await backend.close();
-      throw error;
-    }
-    return backend;
+  static start(options: { modelDir: string; instanceCount: number }): Promise<OnnxBackend> {
+    return startedWith(new OnnxBackend(options.modelDir), options.instanceCount);
   }
 
   instances(): InstanceStatus[] {

@@ -12,7 +12,7 @@ import type { InstanceStatus } from '../../hosting/types.ts';
 import type { RunHandle, RunSpec, Runtime } from '../../runtime/runtime.ts';
 import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
 import { freePort } from './free-port.ts';
-import { InstancePool, type OnDeath, type PoolInstance } from './instance-pool.ts';
+import { InstancePool, type OnDeath, type PoolInstance, startedWith } from './instance-pool.ts';
 
 export interface ServerLaunch {
   runtime: Runtime;
@@ -197,15 +197,8 @@ export class ServerBackend implements VariantBackend {
     this.pool = new InstancePool((onDeath) => new ServerInstance(launch, this.agent, onDeath));
   }
 
-  static async start(launch: ServerLaunch, instanceCount: number): Promise<ServerBackend> {
-    const backend = new ServerBackend(launch);
-    try {
-      await backend.scale(instanceCount);
-    } catch (error) {
-      await backend.close();
-      throw error;
-    }
-    return backend;
+  static start(launch: ServerLaunch, instanceCount: number): Promise<ServerBackend> {
+    return startedWith(new ServerBackend(launch), instanceCount);
   }
 
   instances(): InstanceStatus[] {

@@ -5,6 +5,19 @@
  */
 import { parseTimestamp } from './timestamp.ts';
 
+/** The fields of a Choice rule that are not a comparison operator. */
+export const choiceRuleFields: ReadonlySet<string> = new Set([
+  'Next',
+  'Variable',
+  'Condition',
+  'And',
+  'Or',
+  'Not',
+  'Assign',
+  'Output',
+  'Comment',
+]);
+
 export type OperandType = 'string' | 'number' | 'boolean' | 'timestamp' | 'test';
 
 type Compare = (left: unknown, right: unknown) => boolean;

@@ -12,26 +12,14 @@ import {
 } from '../runtime/data-flow.ts';
 import type { StateOutcome, StateScope } from '../runtime/runtime.ts';
 import type { ChoiceRule, Json } from '../types.ts';
-import { choiceOperator } from './choice-operators.ts';
-
-const structural = new Set([
-  'Next',
-  'Variable',
-  'Condition',
-  'And',
-  'Or',
-  'Not',
-  'Assign',
-  'Output',
-  'Comment',
-]);
+import { choiceOperator, choiceRuleFields } from './choice-operators.ts';
 
 function evaluateRule(scope: StateScope, rule: ChoiceRule, input: Json): boolean {
   if (rule.And) return rule.And.every((r) => evaluateRule(scope, r, input));
   if (rule.Or) return rule.Or.some((r) => evaluateRule(scope, r, input));
   if (rule.Not) return !evaluateRule(scope, rule.Not, input);
   const paths = pathScope(scope, input);
-  const name = Object.keys(rule).find((key) => !structural.has(key));
+  const name = Object.keys(rule).find((key) => !choiceRuleFields.has(key));
   const operator = name ? choiceOperator(name) : undefined;
   if (!name || !operator || rule.Variable === undefined)
     throw new StatesError(StatesErrorNames.Runtime, `${scope.name}: malformed choice rule`);

@@ -3,23 +3,11 @@
  * comparison has a Variable and exactly one operator whose operand has the operator's type; a
  * JSONata rule has a Condition expression instead.
  */
-import { choiceOperator } from '../states/choice-operators.ts';
+import { choiceOperator, choiceRuleFields } from '../states/choice-operators.ts';
 import { parseTimestamp } from '../states/timestamp.ts';
 import type { QueryLanguage } from '../types.ts';
 import { isObject, type Problems } from './problems.ts';
 import { checkAssign, checkJsonataTemplate, checkPath } from './validate-expressions.ts';
-
-const structural = new Set([
-  'Next',
-  'Variable',
-  'Condition',
-  'And',
-  'Or',
-  'Not',
-  'Assign',
-  'Output',
-  'Comment',
-]);
 
 export function checkChoiceRule(
   problems: Problems,
@@ -61,7 +49,7 @@ export function checkChoiceRule(
   if (rule.Condition !== undefined)
     problems.add(`${field}.Condition`, 'Condition is a JSONata field; this state uses JSONPath');
   const boolean = ['And', 'Or', 'Not'].filter((key) => rule[key] !== undefined);
-  const operators = Object.keys(rule).filter((key) => !structural.has(key));
+  const operators = Object.keys(rule).filter((key) => !choiceRuleFields.has(key));
   if (boolean.length + operators.length !== 1) {
     problems.add(field, 'a choice rule needs exactly one of And, Or, Not or a comparison operator');
     return;
