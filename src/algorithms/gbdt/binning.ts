@@ -168,7 +168,7 @@ export function binDataset(dataset: Dataset, plan: FeaturePlan, cuts: BinCuts): 
     }
     f += width;
   }
-  const columns = new Uint8Array(rows * F);
+  const columns = new Uint8Array(new SharedArrayBuffer(rows * F));
   for (let f2 = 0; f2 < F; f2++) {
     const base = offsets[f2];
     for (let i = 0, p = f2, q = f2 * rows; i < rows; i++, p += F, q++) columns[q] = slots[p] - base;

@@ -4,20 +4,36 @@
  */
 
 /**
- * Each gradient function also returns the mean loss at `raw` (log loss, or squared error for
- * regression), computed in the same pass so per-round training metrics cost almost nothing;
- * `withLoss` false skips the logarithms when nobody reads the metric (NaN is returned then).
+ * Gradient functions share one signature so any of them can run on a share of the rows in a
+ * worker thread (they are self-contained for that: see LevelPool): they write the gradient and
+ * hessian of rows [start, end) into ghs (one array per output, [g, h] per row) and return the
+ * summed loss over those rows (log loss, or squared error for regression), computed in the same
+ * pass so per-round training metrics cost almost nothing; `withLoss` false skips the logarithms
+ * when nobody reads the metric (0 is returned then).
  */
+export type GradientFunction = (
+  raw: Float64Array,
+  y: Float64Array,
+  ghs: Float64Array[],
+  outputs: number,
+  start: number,
+  end: number,
+  withLoss: boolean,
+) => number;
 
 /** Binary log loss on raw log-odds. */
 export function logisticGradients(
   raw: Float64Array,
   y: Float64Array,
-  gh: Float64Array,
-  withLoss = true,
+  ghs: Float64Array[],
+  _outputs: number,
+  start: number,
+  end: number,
+  withLoss: boolean,
 ): number {
+  const gh = ghs[0];
   let loss = 0;
-  for (let i = 0; i < y.length; i++) {
+  for (let i = start; i < end; i++) {
     const z = raw[i];
     const e = Math.exp(-Math.abs(z));
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
@@ -25,31 +41,41 @@ export function logisticGradients(
     gh[2 * i] = p - y[i];
     gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
   }
-  return withLoss ? loss / Math.max(y.length, 1) : Number.NaN;
+  return loss;
 }
 
-/** Squared error: gradient is the residual, hessian 1; returns the mean squared error. */
-export function squaredGradients(raw: Float64Array, y: Float64Array, gh: Float64Array): number {
+/** Squared error: gradient is the residual, hessian 1. */
+export function squaredGradients(
+  raw: Float64Array,
+  y: Float64Array,
+  ghs: Float64Array[],
+  _outputs: number,
+  start: number,
+  end: number,
+): number {
+  const gh = ghs[0];
   let loss = 0;
-  for (let i = 0; i < y.length; i++) {
+  for (let i = start; i < end; i++) {
     const r = raw[i] - y[i];
     loss += r * r;
     gh[2 * i] = r;
     gh[2 * i + 1] = 1;
   }
-  return loss / Math.max(y.length, 1);
+  return loss;
 }
 
 /** Softmax log loss: raw is rows × classes; writes every class's gradient pairs (ghs[k]). */
 export function softmaxGradients(
   raw: Float64Array,
   y: Float64Array,
-  classes: number,
   ghs: Float64Array[],
+  classes: number,
+  start: number,
+  end: number,
 ): number {
   const p = new Float64Array(classes);
   let loss = 0;
-  for (let i = 0; i < y.length; i++) {
+  for (let i = start; i < end; i++) {
     const base = i * classes;
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < classes; k++) max = Math.max(max, raw[base + k]);
@@ -65,7 +91,7 @@ export function softmaxGradients(
       ghs[k][2 * i + 1] = Math.max(q * (1 - q), 1e-16);
     }
   }
-  return loss / Math.max(y.length, 1);
+  return loss;
 }
 
 /** Raw scores to class probabilities (rows × classes): logistic for one output, softmax otherwise. */

@@ -21,13 +21,13 @@ import {
   type Task,
   type TrainedModel,
 } from '../model.ts';
-import { sharedFloat64, sharedUint32 } from '../parallel/kernel-pool.ts';
+import { sharedFloat64 } from '../parallel/kernel-pool.ts';
 import { seededRandom } from '../random.ts';
 import { describeFeatures, prepareSupervised } from '../supervised-data.ts';
 import { type BinnedMatrix, binDataset, learnCuts } from './binning.ts';
 import { parseGbdtHyperparameters } from './gbdt-hyperparameters.ts';
 import { exportEnsembleOnnx } from './gbdt-onnx.ts';
-import { HistogramPool } from './histogram-pool.ts';
+import { LevelPool } from './level-pool.ts';
 import { logisticGradients, probabilities, softmaxGradients, squaredGradients } from './objectives.ts';
 import { predictBinned, predictRaw, type Tree } from './tree.ts';
 import { growTree } from './tree-builder.ts';
@@ -78,19 +78,35 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
   const y = data.train.y;
 
   const baseScores = initialScores(task, y, outputs);
-  const raw = new Float64Array(n * outputs);
+  // Shared memory: worker threads add leaf values to the scores as rows reach their leaves.
+  const raw = sharedFloat64(n * outputs);
   for (let i = 0; i < n; i++) for (let k = 0; k < outputs; k++) raw[i * outputs + k] = baseScores[k];
   const rawValidation = validation ? new Float64Array(validation.matrix.rows * outputs) : undefined;
   if (rawValidation)
     for (let i = 0; i < rawValidation.length; i++) rawValidation[i] = baseScores[i % outputs];
 
   const ghs = Array.from({ length: outputs }, () => sharedFloat64(2 * n));
-  const rowsAll = new Uint32Array(n);
-  const rows = sharedUint32(n);
+  const inSample = new Uint8Array(new SharedArrayBuffer(n)).fill(1);
   const threads = hp.nthread === 0 ? availableParallelism() : hp.nthread;
-  const pool = new HistogramPool(threads, matrix, ghs, rows, cuts.slots * 2);
-  const scratch = new Uint32Array(n);
-  const inSample = new Uint8Array(n);
+  const labels = sharedFloat64(n);
+  labels.set(y);
+  const pool = new LevelPool({
+    threads,
+    matrix,
+    ghs,
+    raw,
+    labels,
+    objective:
+      task === 'binary_classifier'
+        ? logisticGradients
+        : task === 'regressor'
+          ? squaredGradients
+          : softmaxGradients,
+    outputs,
+    inSample,
+    histLength: cuts.slots * 2,
+    maxDepth: hp.max_depth,
+  });
   const random = seededRandom(hp.seed);
   const trees: Tree[] = [];
   const treeOutput: number[] = [];
@@ -103,49 +119,19 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
     gamma: hp.gamma,
     learningRate: hp.eta,
   };
-  const gradients = (scores: Float64Array, withLoss = options.onMetric !== undefined): number => {
-    if (task === 'binary_classifier') return logisticGradients(scores, y, ghs[0], withLoss);
-    if (task === 'regressor') return squaredGradients(scores, y, ghs[0]);
-    return softmaxGradients(scores, y, outputs, ghs);
-  };
 
   let rounds = 0;
   let stoppedBy = 'num_round';
   try {
     for (let round = 1; round <= hp.num_round; round++) {
-      const trainLoss = gradients(raw);
+      const trainLoss = pool.gradients(options.onMetric !== undefined);
       if (round > 1) emit('train', lossName, reportLoss(trainLoss), round - 1);
       // Row subsampling: one Bernoulli draw per row and round, shared by the round's trees.
-      let count = 0;
-      if (hp.subsample < 1) {
-        for (let i = 0; i < n; i++) {
-          const take = random() < hp.subsample;
-          inSample[i] = take ? 1 : 0;
-          if (take) rowsAll[count++] = i;
-        }
-      } else {
-        for (let i = 0; i < n; i++) rowsAll[i] = i;
-        count = n;
-      }
+      if (hp.subsample < 1) for (let i = 0; i < n; i++) inSample[i] = random() < hp.subsample ? 1 : 0;
       for (let k = 0; k < outputs; k++) {
-        rows.set(rowsAll.subarray(0, count));
-        const accumulate = (hist: Float64Array, start: number, end: number) =>
-          pool.accumulate(hist, k, start, end);
-        const { tree, leaves } = growTree(
-          { matrix, cuts, gh: ghs[k], rows, count, scratch, accumulate },
-          params,
-        );
+        const tree = growTree(pool, cuts, params, k);
         trees.push(tree);
         treeOutput.push(k);
-        for (const leaf of leaves) {
-          const value = tree.value[leaf.node];
-          for (let t = leaf.start; t < leaf.end; t++) raw[rows[t] * outputs + k] += value;
-        }
-        if (count < n) {
-          for (let i = 0; i < n; i++) {
-            if (!inSample[i]) raw[i * outputs + k] += predictBinned(tree, matrix.slots, matrix.features, i);
-          }
-        }
         if (validation && rawValidation) addTree(rawValidation, tree, validation.matrix, outputs, k);
       }
       rounds = round;
@@ -159,10 +145,10 @@ export function trainGbdt(options: TrainGbdtOptions): TrainedModel {
         }
       }
     }
+    emit('train', lossName, reportLoss(pool.gradients(true)), rounds);
   } finally {
     pool.close();
   }
-  emit('train', lossName, reportLoss(gradients(raw, true)), rounds);
 
   // With early stopping, keep the trees of the best round only.
   const bestRound = validation && hp.early_stopping_rounds !== undefined ? stopping.bestIteration : rounds;

@@ -1,10 +1,12 @@
 /**
  * Grows one regression tree on gradients and hessians, depth-wise like XGBoost's `hist` method:
  * each level's nodes find their best split from histograms; only the smaller child of a split
- * gets a fresh histogram pass, the larger one is its parent's minus its sibling's.
+ * gets a fresh histogram pass, the larger one is its parent's minus its sibling's. The row passes
+ * (routing rows to children, building histograms) run in a LevelPool, a whole level at a time.
  */
-import type { BinCuts, BinnedMatrix } from './binning.ts';
+import type { BinCuts } from './binning.ts';
 import { subtractHistogram } from './histogram.ts';
+import type { LevelPool } from './level-pool.ts';
 import { addNode, emptyTree, type Tree } from './tree.ts';
 
 export interface TreeParams {
@@ -16,11 +18,8 @@ export interface TreeParams {
   learningRate: number;
 }
 
-export interface GrownTree {
-  tree: Tree;
-  /** Leaves with the range of the (permuted) `rows` array that landed in each. */
-  leaves: { node: number; start: number; end: number }[];
-}
+/** The least hessian a child may have, whatever min_child_weight says. */
+const MIN_CHILD_HESSIAN = 1e-6;
 
 interface Split {
   gain: number;
@@ -31,55 +30,42 @@ interface Split {
   hLeft: number;
 }
 
-interface Pending {
+/** A node of the level being grown. */
+interface LevelNode {
   node: number;
-  start: number;
-  end: number;
+  /** Sums of gradients and hessians over its sampled rows. */
   g: number;
   h: number;
   hist: Float64Array | null;
 }
 
-export interface TreeInputs {
-  matrix: BinnedMatrix;
-  cuts: BinCuts;
-  /** Gradient and hessian of row i at [2i] and [2i + 1]. */
-  gh: Float64Array;
-  /** Rows to grow on; permuted in place so each leaf's rows end up contiguous. */
-  rows: Uint32Array;
-  count: number;
-  /** Scratch space at least `count` long. */
-  scratch: Uint32Array;
-  /** Adds rows[start, end) into a zeroed histogram (possibly on several threads). */
-  accumulate: (hist: Float64Array, start: number, end: number) => void;
-}
-
-export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
-  const { cuts, gh, rows, count } = input;
-  const histSize = cuts.slots * 2;
+/**
+ * Grows the tree for output k (gradients `pool.arrays.ghs[k]`) and adds its leaf values to
+ * output k's raw scores of every row, sampled or not.
+ */
+export function growTree(pool: LevelPool, cuts: BinCuts, params: TreeParams, k: number): Tree {
+  const tables = pool.arrays;
   const tree = emptyTree();
-  const leaves: GrownTree['leaves'] = [];
+  pool.start(k);
+  const rootHist = pool.accumulate(1)[0];
+  // Every sampled row has exactly one bin of feature 0, so its slots sum to the root's totals.
   let g = 0;
   let h = 0;
-  for (let t = 0; t < count; t++) {
-    g += gh[2 * rows[t]];
-    h += gh[2 * rows[t] + 1];
+  for (let slot = cuts.offsets[0]; slot < cuts.offsets[1]; slot++) {
+    g += rootHist[2 * slot];
+    h += rootHist[2 * slot + 1];
   }
-  const root = addNode(tree);
-  let level: Pending[] = [{ node: root, start: 0, end: count, g, h, hist: null }];
-  if (params.maxDepth > 0) {
-    const hist = new Float64Array(histSize);
-    input.accumulate(hist, 0, count);
-    level[0].hist = hist;
-  }
+  let level: LevelNode[] = [{ node: addNode(tree), g, h, hist: rootHist }];
   for (let depth = 0; level.length > 0; depth++) {
-    const next: Pending[] = [];
-    for (const item of level) {
-      const split = item.hist && depth < params.maxDepth ? bestSplit(item, input, params) : null;
+    const next: LevelNode[] = [];
+    level.forEach((item, c) => {
+      const split = depth < params.maxDepth ? bestSplit(item, cuts, params) : null;
       if (!split) {
-        tree.value[item.node] = Math.fround((-item.g / (item.h + params.lambda)) * params.learningRate);
-        leaves.push({ node: item.node, start: item.start, end: item.end });
-        continue;
+        const value = Math.fround((-item.g / (item.h + params.lambda)) * params.learningRate);
+        tree.value[item.node] = value;
+        tables.feature[c] = -1;
+        tables.leafValue[c] = value;
+        return;
       }
       const { node } = item;
       tree.feature[node] = split.feature;
@@ -87,58 +73,63 @@ export function growTree(input: TreeInputs, params: TreeParams): GrownTree {
       tree.splitSlot[node] = cuts.offsets[split.feature] + split.splitBin;
       tree.threshold[node] = cuts.cuts[split.feature][split.splitBin - 1];
       tree.defaultLeft[node] = split.defaultLeft;
-      const mid = partition(input, item.start, item.end, split);
-      const left = addNode(tree);
-      const right = addNode(tree);
-      tree.left[node] = left;
-      tree.right[node] = right;
-      const leftItem: Pending = {
-        node: left,
-        start: item.start,
-        end: mid,
-        g: split.gLeft,
-        h: split.hLeft,
-        hist: null,
-      };
-      const rightItem: Pending = {
-        node: right,
-        start: mid,
-        end: item.end,
-        g: item.g - split.gLeft,
-        h: item.h - split.hLeft,
-        hist: null,
-      };
-      // Children at the depth limit become leaves and need no histogram at all.
-      if (depth + 1 < params.maxDepth) {
-        const leftSmaller = mid - item.start <= item.end - mid;
-        const small = leftSmaller ? leftItem : rightItem;
-        const large = leftSmaller ? rightItem : leftItem;
-        const hist = new Float64Array(histSize);
-        input.accumulate(hist, small.start, small.end);
-        const parent = item.hist!;
-        subtractHistogram(parent, hist);
-        small.hist = hist;
-        large.hist = parent;
+      tree.left[node] = addNode(tree);
+      tree.right[node] = addNode(tree);
+      tables.feature[c] = split.feature;
+      tables.shift[c] = split.defaultLeft ? 0 : 1;
+      tables.rightFrom[c] = split.defaultLeft ? split.splitBin + 1 : split.splitBin;
+      tables.firstChild[c] = next.length;
+      next.push(
+        { node: tree.left[node], g: split.gLeft, h: split.hLeft, hist: null },
+        { node: tree.right[node], g: item.g - split.gLeft, h: item.h - split.hLeft, hist: null },
+      );
+    });
+    // Children at the depth limit become leaves and need no histogram. Of two siblings, the one
+    // with less hessian (the smaller, roughly) gets a histogram pass; the other's is its parent's
+    // minus that one's.
+    const needHistograms = depth + 1 < params.maxDepth;
+    let builds = 0;
+    for (let c = 0; c < next.length; c += 2) {
+      const leftSmaller = next[c].h <= next[c + 1].h;
+      tables.build[c] = needHistograms && leftSmaller ? builds : -1;
+      tables.build[c + 1] = needHistograms && !leftSmaller ? builds : -1;
+      tables.listed[c] = tables.build[c] >= 0 ? 1 : 0;
+      tables.listed[c + 1] = tables.build[c + 1] >= 0 ? 1 : 0;
+      if (needHistograms) builds++;
+    }
+    pool.route();
+    if (builds > 0) {
+      const hists = pool.accumulate(builds);
+      let parent = 0;
+      for (let c = 0; c < next.length; c += 2) {
+        while (tables.feature[parent] < 0) parent++;
+        const parentHist = level[parent++].hist!;
+        const smaller = tables.build[c] >= 0 ? c : c + 1;
+        const hist = hists[tables.build[smaller]];
+        subtractHistogram(parentHist, hist);
+        next[smaller].hist = hist;
+        next[smaller === c ? c + 1 : c].hist = parentHist;
       }
-      item.hist = null;
-      next.push(leftItem, rightItem);
     }
     level = next;
   }
-  return { tree, leaves };
+  return tree;
 }
 
-function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split | null {
+function bestSplit(item: LevelNode, cuts: BinCuts, params: TreeParams): Split | null {
   const hist = item.hist!;
-  const { offsets } = input.cuts;
+  const { offsets } = cuts;
   const { lambda, minChildWeight } = params;
   const G = item.g;
   const H = item.h;
-  if (H < 2 * minChildWeight || item.end - item.start < 2) return null;
+  // Both sides need a positive hessian: every row has one, so an empty side has none. The floor
+  // keeps a side that is empty only up to rounding (H - hl ≈ 1e-17) from passing as a child.
+  const minHessian = Math.max(minChildWeight, MIN_CHILD_HESSIAN);
+  if (H < 2 * minHessian) return null;
   const parentScore = (G * G) / (H + lambda);
   let best: Split | null = null;
   let bestGain = 0;
-  const F = input.matrix.features;
+  const F = cuts.features;
   for (let f = 0; f < F; f++) {
     const base = offsets[f] * 2;
     const nb = offsets[f + 1] - offsets[f];
@@ -154,7 +145,7 @@ function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split 
       // Missing values to the right.
       let gr = G - gl;
       let hr = H - hl;
-      if (hl >= minChildWeight && hr >= minChildWeight) {
+      if (hl >= minHessian && hr >= minHessian) {
         const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
@@ -168,7 +159,7 @@ function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split 
       const hl2 = hl + hMissing;
       gr = G - gl2;
       hr = H - hl2;
-      if (hl2 >= minChildWeight && hr >= minChildWeight) {
+      if (hl2 >= minHessian && hr >= minHessian) {
         const gain = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (hr + lambda) - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
@@ -180,23 +171,4 @@ function bestSplit(item: Pending, input: TreeInputs, params: TreeParams): Split 
   // XGBoost's loss reduction is half the score difference, net of gamma.
   if (!best || 0.5 * best.gain - params.gamma <= 1e-12) return null;
   return best;
-}
-
-/** Stable partition of rows[start, end) by the split; returns the first right-hand index. */
-function partition(input: TreeInputs, start: number, end: number, split: Split): number {
-  const { rows, scratch } = input;
-  const { columns, rows: rowCount } = input.matrix;
-  const { feature, defaultLeft, splitBin } = split;
-  const base = feature * rowCount;
-  let l = start;
-  let r = 0;
-  for (let t = start; t < end; t++) {
-    const i = rows[t];
-    const b = columns[base + i];
-    const goLeft = b === 0 ? defaultLeft : b <= splitBin;
-    if (goLeft) rows[l++] = i;
-    else scratch[r++] = i;
-  }
-  rows.set(scratch.subarray(0, r), l);
-  return l;
 }
