@@ -104,7 +104,9 @@ export function binOf(cuts: Float64Array, x: number): number {
 
 /**
  * binOf for a whole column: the cuts padded with +Infinity to 2^k - 1 entries, so the search is
- * a fixed number of halving steps with no data-dependent loop exit.
+ * a fixed number of halving steps, each adding its step or 0 by arithmetic rather than a branch
+ * (a mispredicted branch at every step made this twice as slow). NaN compares false everywhere,
+ * so a missing value ends at 0 and is sent to bin 0.
  */
 export function binColumn(
   cuts: Float64Array,
@@ -120,14 +122,10 @@ export function binColumn(
   padded.set(cuts);
   for (let i = 0, p = offset; i < values.length; i++, p += stride) {
     const x = values[i];
-    if (Number.isNaN(x)) {
-      out[p] = base;
-      continue;
-    }
     const v = Math.fround(x);
     let lo = 0;
-    for (let half = size >>> 1; half >= 1; half >>>= 1) if (padded[lo + half - 1] < v) lo += half;
-    out[p] = base + lo + 1;
+    for (let half = size >>> 1; half >= 1; half >>>= 1) lo += half * +(padded[lo + half - 1] < v);
+    out[p] = base + (Number.isNaN(x) ? 0 : lo + 1);
   }
 }
 
