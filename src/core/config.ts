@@ -24,6 +24,11 @@ export const ConfigSchema = StrictObject({
   ),
   /** The interpreter user Python code runs with (Debian's has scikit-learn; PATH's may not). */
   python: Type.String({ minLength: 1 }),
+  /**
+   * Extra pip arguments for installing a training job's requirements.txt, e.g. an index mirror
+   * (--index-url …) or a wheel folder (--no-index --find-links /wheels).
+   */
+  pipArgs: Type.Array(Type.String({ minLength: 1 })),
   /** GPU indices this host may hand to jobs, e.g. [0, 1]. */
   gpus: Type.Array(Type.Integer({ minimum: 0 })),
   /** Seconds between SIGTERM and SIGKILL when a job is stopped (SageMaker gives 120). */
@@ -44,6 +49,7 @@ const environmentKeys: Record<string, { key: keyof Config; parse: (text: string)
   SLIPWAY_AUTH: { key: 'authEnabled', parse: parseOnOff },
   SLIPWAY_LOG_LEVEL: { key: 'logLevel', parse: String },
   SLIPWAY_PYTHON: { key: 'python', parse: String },
+  SLIPWAY_PIP_ARGS: { key: 'pipArgs', parse: (text) => text.split(/\s+/).filter(Boolean) },
   SLIPWAY_GPUS: { key: 'gpus', parse: parseIntegerList },
   SLIPWAY_ADMIN_TOKEN: { key: 'adminToken', parse: String },
   SLIPWAY_STOP_GRACE_SECONDS: { key: 'stopGraceSeconds', parse: parseInteger },
@@ -63,6 +69,7 @@ export function defaultConfig(home: string): Config {
     authEnabled: true,
     logLevel: 'info',
     python: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
+    pipArgs: [],
     gpus: [],
     stopGraceSeconds: 120,
   };

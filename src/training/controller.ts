@@ -18,10 +18,11 @@ import type { GpuAllocator } from '../runtime/gpus.ts';
 import type { RunExit, RunHandle, RunSpec, Runtime } from '../runtime/runtime.ts';
 import type { Store } from '../store/store.ts';
 import type { BuiltinAlgorithms } from './builtins.ts';
-import { resolveCommand, submitDirectory } from './command.ts';
+import { resolveCommand, scriptProgram, submitDirectory } from './command.ts';
 import { layoutPaths, trainingEnvironment, writeLayout } from './container-contract.ts';
 import type { JobLogs } from './job-logs.ts';
 import { MetricParser } from './metric-parser.ts';
+import { hasRequirements, installingRequirements } from './requirements.ts';
 import { ownerOf, type TrainingJobRecord, trainingJobKind } from './service.ts';
 import { finished, withTransition } from './transitions.ts';
 import type { SecondaryStatus, TrainingJobSpec, TrainingJobStatus } from './types.ts';
@@ -36,6 +37,8 @@ export interface TrainingControllerDeps {
   gpus: GpuAllocator;
   builtins: BuiltinAlgorithms;
   python: string;
+  /** Extra arguments for pip when a job's code has a requirements.txt. */
+  pipArgs: readonly string[];
   /** Per-job working folders (the host side of /opt/ml). */
   workFolder: string;
   /** This replica's identity in leases. */
@@ -301,22 +304,40 @@ export class TrainingController {
   ): RunSpec {
     const { spec } = record;
     const root = runtime.layoutRoot(hostRoot);
-    const command = resolveCommand(spec, {
-      codeRoot: layoutPaths(root).code,
+    const paths = layoutPaths(root);
+    let command = resolveCommand(spec, {
+      codeRoot: paths.code,
       python: this.deps.python,
       builtins: this.deps.builtins,
     });
+    const env = {
+      ...spec.environment,
+      ...trainingEnvironment({ root, spec, gpus, cpus: spec.resourceConfig?.cpus }),
+    };
+    if (
+      !command.image &&
+      command.command &&
+      scriptProgram(spec) &&
+      hasRequirements(layoutPaths(hostRoot).code)
+    ) {
+      const installing = installingRequirements([...command.command, ...(command.args ?? [])], {
+        python: this.deps.python,
+        root,
+        failureFile: paths.failure,
+        pipArgs: this.deps.pipArgs,
+        pythonPath: env.PYTHONPATH,
+      });
+      command = { command: installing.command, args: [] };
+      env.PYTHONPATH = installing.pythonPath;
+    }
     return {
       id: `training-job-${record.name}`,
       image: command.image,
       command: command.command,
       args: command.args,
-      env: {
-        ...spec.environment,
-        ...trainingEnvironment({ root, spec, gpus, cpus: spec.resourceConfig?.cpus }),
-      },
+      env,
       hostRoot,
-      workdir: layoutPaths(root).code,
+      workdir: paths.code,
       gpus,
       cpus: spec.resourceConfig?.cpus,
       memoryMb: spec.resourceConfig?.memoryMb,

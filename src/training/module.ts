@@ -49,6 +49,7 @@ export function createTrainingModule(
     gpus: options.gpus,
     builtins: options.builtins,
     python: app.config.python,
+    pipArgs: app.config.pipArgs,
     workFolder: join(app.config.home, 'work', 'training-jobs'),
     owner: replicaIdentity(),
     logger: app.logger.child({ component: 'training' }),

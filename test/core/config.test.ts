@@ -35,11 +35,17 @@ test('the config file and then environment variables override defaults', () => {
       JSON.stringify({ port: 8000, logLevel: 'debug', gpus: [0, 1] }),
     );
     const config = loadConfig({
-      env: { SLIPWAY_HOME: home.path, SLIPWAY_PORT: '9000', SLIPWAY_GPUS: '2,3' },
+      env: {
+        SLIPWAY_HOME: home.path,
+        SLIPWAY_PORT: '9000',
+        SLIPWAY_GPUS: '2,3',
+        SLIPWAY_PIP_ARGS: ' --no-index  --find-links /wheels ',
+      },
     });
     assert.equal(config.port, 9000);
     assert.equal(config.logLevel, 'debug');
     assert.deepEqual(config.gpus, [2, 3]);
+    assert.deepEqual(config.pipArgs, ['--no-index', '--find-links', '/wheels']);
   } finally {
     home.cleanup();
   }

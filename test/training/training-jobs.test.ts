@@ -19,7 +19,10 @@ suite('training jobs (process runtime)', () => {
   let train: string;
 
   before(async () => {
-    slipway = await startTestSlipway({ config: { stopGraceSeconds: 2, gpus: [0, 1] } });
+    // No package index is reachable here: requirements come from folders shipped with the code.
+    slipway = await startTestSlipway({
+      config: { stopGraceSeconds: 2, gpus: [0, 1], pipArgs: ['--no-index', '--no-build-isolation'] },
+    });
     train = folderWith(work.path, 'train-data', { 'data.csv': 'a,b\n1,2\n3,4\n' });
   });
   after(async () => {
@@ -155,6 +158,53 @@ suite('training jobs (process runtime)', () => {
     const job = await waitForEnd(slipway.client(), 'crashes');
     assert.equal(job.trainingJobStatus, 'Failed');
     assert.match(job.failureReason, /exit code 2; last output: loading data \| Traceback: boom/);
+  });
+
+  const pythonJob = (name: string, code: string) => ({
+    trainingJobName: name,
+    algorithmSpecification: {},
+    hyperParameters: { sagemaker_program: '"train.py"', sagemaker_submit_directory: code },
+  });
+
+  test('a requirements.txt beside the entry point is installed first, and the script imports it', async () => {
+    const code = folderWith(work.path, 'with-requirements', {
+      'requirements.txt': './vendor/greeting\n',
+      'vendor/greeting/pyproject.toml':
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n' +
+        '[project]\nname = "greeting"\nversion = "1.0"\n',
+      'vendor/greeting/greeting/__init__.py': 'def hello():\n    return "hello from a requirement"\n',
+      'train.py': 'import greeting\nprint(greeting.hello())\n',
+    });
+    await create(pythonJob('with-requirements', code));
+    const job = await waitForEnd(slipway.client(), 'with-requirements');
+    assert.equal(job.trainingJobStatus, 'Completed', job.failureReason);
+    const logs = await (
+      await fetch(`${slipway.url}/api/v1/training-jobs/with-requirements/logs`, {
+        headers: { authorization: `Bearer ${slipway.adminToken}` },
+      })
+    ).text();
+    assert.match(
+      logs,
+      /Installing requirements\.txt[\s\S]*Successfully installed greeting-1\.0[\s\S]*hello from a requirement/,
+    );
+  });
+
+  test('a requirement that cannot be installed fails the job before the script runs, saying so', async () => {
+    const code = folderWith(work.path, 'bad-requirements', {
+      'requirements.txt': 'no-such-package-for-slipway==1.0\n',
+      'train.py': 'print("the script ran")\n',
+    });
+    await create(pythonJob('bad-requirements', code));
+    const job = await waitForEnd(slipway.client(), 'bad-requirements');
+    assert.equal(job.trainingJobStatus, 'Failed');
+    assert.match(job.failureReason, /requirements\.txt: pip install failed with exit code 1/);
+    const logs = await (
+      await fetch(`${slipway.url}/api/v1/training-jobs/bad-requirements/logs`, {
+        headers: { authorization: `Bearer ${slipway.adminToken}` },
+      })
+    ).text();
+    assert.match(logs, /no-such-package-for-slipway/);
+    assert.doesNotMatch(logs, /the script ran/);
   });
 
   test('max runtime: the job is stopped and says MaxRuntimeExceeded', async () => {
@@ -315,7 +365,7 @@ suite('training jobs (process runtime)', () => {
         statusEquals: 'Failed',
       });
     const names = items.map((j) => j.trainingJobName).sort();
-    assert.deepEqual(names, ['crashes', 'fails-with-file']);
+    assert.deepEqual(names, ['bad-requirements', 'crashes', 'fails-with-file']);
     const byName = await slipway
       .client()
       .get<{ items: Array<{ trainingJobName: string }> }>('/api/v1/training-jobs', {
