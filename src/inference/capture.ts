@@ -28,6 +28,8 @@ export class CaptureWriter {
   private readonly jsonTypes: Set<string>;
   private readonly captureInput: boolean;
   private readonly captureOutput: boolean;
+  /** The text around a payload, by mode and content type (a handful per endpoint). */
+  private readonly shapes = new Map<string, { text: boolean; prefix: string; suffix: string }>();
 
   constructor(
     private readonly options: {
@@ -66,27 +68,39 @@ export class CaptureWriter {
       return;
     }
     // Built as text: this runs on the request path, and object spreads plus a full stringify cost
-    // more than quoting the two payloads.
-    const parts: string[] = [];
+    // more than quoting the two payloads into prefixes made once per content type.
+    let line = '{"captureData":{';
     if (this.captureInput)
-      parts.push(`"endpointInput":${this.encode(options.input, options.inputType, 'INPUT')}`);
-    if (this.captureOutput)
-      parts.push(`"endpointOutput":${this.encode(options.output, options.outputType, 'OUTPUT')}`);
+      line += `"endpointInput":${this.encode(options.input, options.inputType, 'INPUT')}`;
+    if (this.captureOutput) {
+      if (this.captureInput) line += ',';
+      line += `"endpointOutput":${this.encode(options.output, options.outputType, 'OUTPUT')}`;
+    }
     const inferenceId = options.inferenceId ? `,"inferenceId":${JSON.stringify(options.inferenceId)}` : '';
-    const line = `{"captureData":{${parts.join(',')}},"eventMetadata":{"eventId":"${randomUUID()}","inferenceTime":"${new Date().toISOString()}"${inferenceId}},"eventVersion":"0"}`;
+    line += `},"eventMetadata":{"eventId":"${randomUUID()}","inferenceTime":"${new Date().toISOString()}"${inferenceId}},"eventVersion":"0"}`;
     this.buffer.push({ variant: options.variant, line });
   }
 
   /** CSV and JSON stay readable text; anything else is base64, as SageMaker does. As JSON text. */
   private encode(data: Buffer | string, contentType: string, mode: 'INPUT' | 'OUTPUT'): string {
-    const type = contentType.split(';')[0]!.trim();
-    const text = this.csvTypes.has(type) ? 'CSV' : this.jsonTypes.has(type) ? 'JSON' : undefined;
-    const payload = text
+    const key = `${mode}\u0000${contentType}`;
+    let shape = this.shapes.get(key);
+    if (!shape) {
+      const type = contentType.split(';')[0]!.trim();
+      const encoding = this.csvTypes.has(type) ? 'CSV' : this.jsonTypes.has(type) ? 'JSON' : 'BASE64';
+      shape = {
+        text: encoding !== 'BASE64',
+        prefix: `{"observedContentType":${JSON.stringify(contentType)},"mode":"${mode}","data":`,
+        suffix: `,"encoding":"${encoding}"}`,
+      };
+      if (this.shapes.size < 100) this.shapes.set(key, shape);
+    }
+    const payload = shape.text
       ? typeof data === 'string'
         ? data
         : data.toString('utf8')
       : (typeof data === 'string' ? Buffer.from(data) : data).toString('base64');
-    return `{"observedContentType":${JSON.stringify(contentType)},"mode":"${mode}","data":${JSON.stringify(payload)},"encoding":"${text ?? 'BASE64'}"}`;
+    return shape.prefix + JSON.stringify(payload) + shape.suffix;
   }
 
   /** Writes what is buffered: one object per variant. Concurrent calls share one write. */
