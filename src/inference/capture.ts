@@ -28,6 +28,8 @@ export class CaptureWriter {
   private readonly jsonTypes: Set<string>;
   private readonly captureInput: boolean;
   private readonly captureOutput: boolean;
+  private lastMs = 0;
+  private lastIso = '';
   /** The text around a payload, by mode and content type (a handful per endpoint). */
   private readonly shapes = new Map<string, { text: boolean; prefix: string; suffix: string }>();
 
@@ -77,8 +79,18 @@ export class CaptureWriter {
       line += `"endpointOutput":${this.encode(options.output, options.outputType, 'OUTPUT')}`;
     }
     const inferenceId = options.inferenceId ? `,"inferenceId":${JSON.stringify(options.inferenceId)}` : '';
-    line += `},"eventMetadata":{"eventId":"${randomUUID()}","inferenceTime":"${new Date().toISOString()}"${inferenceId}},"eventVersion":"0"}`;
+    line += `},"eventMetadata":{"eventId":"${randomUUID()}","inferenceTime":"${this.now()}"${inferenceId}},"eventVersion":"0"}`;
     this.buffer.push({ variant: options.variant, line });
+  }
+
+  /** The time as ISO-8601, formatted once per millisecond (thousands of requests share one). */
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
   }
 
   /** CSV and JSON stay readable text; anything else is base64, as SageMaker does. As JSON text. */

@@ -19,6 +19,56 @@ const bearer = /^Bearer\s+(\S+)$/i;
 
 export type FastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
 
+/**
+ * The headers an invocation reads, from the raw list: node builds `request.headers` (every name
+ * lower-cased, duplicates merged) on first access, which a bare server never pays for. Duplicates
+ * are resolved as node does: the first Content-Type, Content-Length and Authorization win; Accept
+ * and the SageMaker headers are joined with ", ".
+ */
+class InvocationHeaders {
+  contentType?: string;
+  contentLength?: string;
+  authorization?: string;
+  accept?: string;
+  targetVariant?: string;
+  inferenceId?: string;
+
+  constructor(raw: string[]) {
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const value = raw[i + 1]!;
+      switch (name.length) {
+        case 6:
+          if (is(name, 'accept'))
+            this.accept = this.accept === undefined ? value : `${this.accept}, ${value}`;
+          break;
+        case 12:
+          if (is(name, 'content-type')) this.contentType ??= value;
+          break;
+        case 13:
+          if (is(name, 'authorization')) this.authorization ??= value;
+          break;
+        case 14:
+          if (is(name, 'content-length')) this.contentLength ??= value;
+          break;
+        case 29:
+          if (is(name, 'x-amzn-sagemaker-inference-id'))
+            this.inferenceId = this.inferenceId === undefined ? value : `${this.inferenceId}, ${value}`;
+          break;
+        case 31:
+          if (is(name, 'x-amzn-sagemaker-target-variant'))
+            this.targetVariant = this.targetVariant === undefined ? value : `${this.targetVariant}, ${value}`;
+          break;
+      }
+    }
+  }
+}
+
+/** `name` equals the lower-case `wanted`, in any case (clients mostly send lower case already). */
+function is(name: string, wanted: string): boolean {
+  return name === wanted || name.toLowerCase() === wanted;
+}
+
 interface Deps {
   router: EndpointRouter;
   tokens: TokenService;
@@ -33,24 +83,25 @@ export function invocationFastPath(deps: Deps): FastPath {
     const endpointName = nameOf(match[1]!);
     // A malformed escape: the framework's route answers it.
     if (endpointName === undefined) return false;
+    const headers = new InvocationHeaders(request.rawHeaders);
     if (!deps.authEnabled) {
-      readBody(deps, endpointName, request, response);
+      readBody(deps, endpointName, headers, request, response);
       return true;
     }
-    const token = bearer.exec(request.headers.authorization ?? '');
+    const token = bearer.exec(headers.authorization ?? '');
     if (!token) {
       refuse(request, response, 'send an API token as "Authorization: Bearer <token>"');
       return true;
     }
     // Every role may invoke (viewer and up), so a known token is enough.
     const known = deps.tokens.cached(token[1]!);
-    if (known) readBody(deps, endpointName, request, response);
+    if (known) readBody(deps, endpointName, headers, request, response);
     else if (known === undefined) refuse(request, response, 'the API token is unknown or revoked');
     else {
       deps.tokens.verify(token[1]!).then(
         (info) =>
           info
-            ? readBody(deps, endpointName, request, response)
+            ? readBody(deps, endpointName, headers, request, response)
             : refuse(request, response, 'the API token is unknown or revoked'),
         (error) => sendError(response, error),
       );
@@ -82,6 +133,7 @@ class BodyRead {
   constructor(
     readonly deps: Deps,
     readonly endpointName: string,
+    readonly headers: InvocationHeaders,
     readonly response: ServerResponse,
   ) {}
 }
@@ -92,15 +144,16 @@ type Reading = IncomingMessage & { [reading]: BodyRead };
 function readBody(
   deps: Deps,
   endpointName: string,
+  headers: InvocationHeaders,
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  if (Number(request.headers['content-length'] ?? 0) > maxPayloadBytes) {
+  if (Number(headers.contentLength ?? 0) > maxPayloadBytes) {
     request.resume();
     sendError(response, tooLarge());
     return;
   }
-  (request as Reading)[reading] = new BodyRead(deps, endpointName, response);
+  (request as Reading)[reading] = new BodyRead(deps, endpointName, headers, response);
   request.on('data', onData);
   request.on('end', onEnd);
   request.on('error', onError);
@@ -130,15 +183,15 @@ function onError(this: Reading, error: Error): void {
 function onEnd(this: Reading): void {
   const read = this[reading];
   const body = read.chunks ? Buffer.concat(read.chunks) : (read.first ?? Buffer.alloc(0));
-  const headers = this.headers;
+  const headers = read.headers;
   const response = read.response;
   invokeEndpoint(read.deps.router, {
     endpointName: read.endpointName,
     body,
-    contentType: headers['content-type'] ?? 'application/json',
+    contentType: headers.contentType ?? 'application/json',
     accept: headers.accept ?? 'application/json',
-    targetVariant: headers['x-amzn-sagemaker-target-variant'] as string | undefined,
-    inferenceId: headers['x-amzn-sagemaker-inference-id'] as string | undefined,
+    targetVariant: headers.targetVariant,
+    inferenceId: headers.inferenceId,
   }).then(
     (result) => send(response, result),
     (error) => sendError(response, error),

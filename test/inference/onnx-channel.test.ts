@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -50,6 +51,31 @@ function assertSameAnswer(actual: string, expected: string, what = ''): void {
         `${what} ${actual} vs ${expected}`,
       );
   }
+}
+
+/** A POST with header names in the case given (fetch lower-cases them; node keeps an object's keys). */
+function rawPost(
+  url: string,
+  path: string,
+  body: string,
+  headers: Array<[string, string]>,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${url}${path}`,
+      { method: 'POST', headers: Object.fromEntries(headers) },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode!, text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 describe('ONNX workers over the shared-memory channel', () => {
@@ -211,11 +237,28 @@ describe('ONNX workers over the shared-memory channel', () => {
       }
       const unauthorized = await invoke(slipway.url, 'slw_not-a-token', 'penguins', bodies[0]!);
       assert.equal(unauthorized.status, 401);
+      // Header names in any case (the fast path reads the raw list), and the variant header pins.
+      const mixedCase = await rawPost(slipway.url, '/endpoints/penguins/invocations', bodies[1]!, [
+        ['Authorization', `Bearer ${slipway.adminToken}`],
+        ['Content-Type', 'text/csv'],
+        ['ACCEPT', 'application/json'],
+        ['X-Amzn-SageMaker-Target-Variant', 'AllTraffic'],
+      ]);
+      assert.equal(mixedCase.status, 200, mixedCase.text);
+      assertSameAnswer(mixedCase.text, await expected(bodies[1]!));
+      const unknownVariant = await rawPost(slipway.url, '/endpoints/penguins/invocations', bodies[1]!, [
+        ['authorization', `Bearer ${slipway.adminToken}`],
+        ['content-type', 'text/csv'],
+        ['X-AMZN-SAGEMAKER-TARGET-VARIANT', 'Nope'],
+      ]);
+      assert.equal(unknownVariant.status, 400, unknownVariant.text);
+      assert.match(unknownVariant.text, /Nope/);
 
       const described = await waitFor(async () => {
         const endpoint = await client.get<Record<string, any>>('/api/v1/endpoints/penguins');
         const metrics = endpoint.productionVariants?.[0]?.metrics;
-        return metrics?.invocations === bodies.length ? metrics : undefined;
+        // Every body above, and the mixed-case one.
+        return metrics?.invocations === bodies.length + 1 ? metrics : undefined;
       });
       assert.equal(described.invocation4xxErrors, 0);
 
@@ -226,13 +269,13 @@ describe('ONNX workers over the shared-memory channel', () => {
           const all = files.flatMap((file) =>
             readFileSync(new URL(file.uri), 'utf8').trim().split('\n').filter(Boolean),
           );
-          return all.length === bodies.length ? all : undefined;
+          return all.length === bodies.length + 1 ? all : undefined;
         },
         { what: 'every request captured' },
       );
       const captured = lines.map((line) => JSON.parse(line));
       const inputs = captured.map((c) => c.captureData.endpointInput.data).sort();
-      assert.deepEqual(inputs, [...bodies].sort());
+      assert.deepEqual(inputs, [...bodies, bodies[1]!].sort());
       for (const c of captured) {
         assert.equal(c.captureData.endpointInput.encoding, 'CSV');
         assert.equal(c.captureData.endpointOutput.observedContentType, 'application/json');
