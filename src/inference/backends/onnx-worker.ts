@@ -8,7 +8,7 @@ import { isSlipwayError } from '../../core/errors.ts';
 import { formatPredictions, parseRows, type Row } from '../payload.ts';
 import { doorbell, type WorkerReply, type WorkerRequest } from './onnx-messages.ts';
 import { OnnxModel } from './onnx-model.ts';
-import { type ChannelShape, type SlotRequest, WorkerEnd } from './shared-channel.ts';
+import { type ChannelShape, WorkerEnd } from './shared-channel.ts';
 
 const data = workerData as { modelDir: string; channel: SharedArrayBuffer; shape: ChannelShape };
 const model = await OnnxModel.load(data.modelDir);
@@ -44,19 +44,27 @@ let busy = false;
 let replies: WorkerReply[] = [];
 
 parentPort!.on('message', (message: WorkerRequest[] | typeof doorbell) => {
-  if (message !== doorbell) for (const request of message) queue.push({ ...request, slot: -1 });
+  if (message !== doorbell) {
+    for (const request of message) {
+      queue.push(
+        job(-1, request.id, request.kind, request.body, request.contentType, request.accept, request.inputs),
+      );
+    }
+  }
   if (!busy) void drain();
 });
 
-function fromSlot(request: SlotRequest): Job {
-  return {
-    slot: request.slot,
-    id: -1,
-    kind: 'invoke',
-    body: request.body,
-    contentType: request.contentType,
-    accept: request.accept,
-  };
+/** Jobs from both paths are made here, so the batch loop sees one object shape. */
+function job(
+  slot: number,
+  id: number,
+  kind: Job['kind'],
+  body: string | undefined,
+  contentType: string | undefined,
+  accept: string | undefined,
+  inputs?: Job['inputs'],
+): Job {
+  return { slot, id, kind, body, contentType, accept, inputs };
 }
 
 async function drain(): Promise<void> {
@@ -65,9 +73,10 @@ async function drain(): Promise<void> {
     // Requests queued while the last batch ran are taken here without any message.
     const batch = queue;
     queue = [];
-    for (const request of channel.take()) batch.push(fromSlot(request));
+    for (const r of channel.take()) batch.push(job(r.slot, -1, 'invoke', r.body, r.contentType, r.accept));
     if (batch.length === 0) break;
     await runBatch(batch);
+    channel.publish(ringMain);
     if (replies.length > 0) {
       parentPort!.postMessage(replies);
       replies = [];
@@ -78,7 +87,7 @@ async function drain(): Promise<void> {
 
 function succeed(job: Job, body: string, contentType: string): void {
   if (job.slot >= 0) {
-    if (channel.reply(job.slot, 200, contentType, body, ringMain)) return;
+    if (channel.reply(job.slot, 200, contentType, body)) return;
     replies.push({ slot: job.slot, ok: true, body, contentType });
   } else replies.push({ id: job.id, ok: true, body, contentType });
 }
@@ -87,7 +96,7 @@ function fail(job: Job, error: unknown): void {
   const status = isSlipwayError(error) && error.kind === 'validation' ? 400 : 500;
   const message = (error as Error).message;
   if (job.slot >= 0) {
-    if (channel.reply(job.slot, status, '', message, ringMain)) return;
+    if (channel.reply(job.slot, status, '', message)) return;
     replies.push({ slot: job.slot, ok: false, status, message });
   } else replies.push({ id: job.id, ok: false, status, message });
 }

@@ -145,6 +145,9 @@ export interface SlotRequest {
 
 /** The worker's end: takes requests, writes replies. */
 export class WorkerEnd extends ChannelEnd {
+  /** Replies written, published or not (this side is the ring's only writer). */
+  private replyHead = 0;
+
   /** Every request queued now; marks the worker idle (wanting a doorbell) when there is none. */
   take(): SlotRequest[] {
     const taken: SlotRequest[] = [];
@@ -184,10 +187,10 @@ export class WorkerEnd extends ChannelEnd {
 
   /**
    * Writes a reply into its request's slot and hands it back; false when it does not fit (the
-   * caller sends it by message, and the slot stays with the main thread to free).
-   * `ring` is called when the main thread needs waking.
+   * caller sends it by message, and the slot stays with the main thread to free). The main thread
+   * sees it after `publish`.
    */
-  reply(slot: number, status: number, contentType: string, body: string, ring: () => void): boolean {
+  reply(slot: number, status: number, contentType: string, body: string): boolean {
     const room = this.shape.slotBytes;
     const at = slot * room;
     const typeBytes = this.writeText(contentType, at, room, 'latin1');
@@ -198,10 +201,18 @@ export class WorkerEnd extends ChannelEnd {
     this.headers[header] = status;
     this.headers[header + 1] = typeBytes;
     this.headers[header + 2] = bodyBytes;
-    const head = this.control[REPLY_HEAD]!;
-    this.replies[head % this.shape.slots] = slot;
-    Atomics.store(this.control, REPLY_HEAD, head + 1);
-    if (Atomics.compareExchange(this.control, REPLIES_RUNG, 0, 1) === 0) ring();
+    this.replies[this.replyHead % this.shape.slots] = slot;
+    this.replyHead++;
     return true;
+  }
+
+  /**
+   * Hands the replies written since the last call to the main thread, ringing it unless a ring is
+   * already on its way: once per batch, so the main thread wakes once for all of them.
+   */
+  publish(ring: () => void): void {
+    if (this.replyHead === this.control[REPLY_HEAD]) return;
+    Atomics.store(this.control, REPLY_HEAD, this.replyHead);
+    if (Atomics.compareExchange(this.control, REPLIES_RUNG, 0, 1) === 0) ring();
   }
 }
