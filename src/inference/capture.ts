@@ -8,6 +8,7 @@
  * counted, only while the store cannot keep up).
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { Logger } from '../core/logging.ts';
 import type { DataCaptureConfig } from '../hosting/types.ts';
@@ -43,8 +44,12 @@ class PendingLines {
     this.lines++;
   }
 
-  bytes(): Buffer {
-    return Buffer.concat([...this.full, this.current.subarray(0, this.used)]);
+  /**
+   * The lines as a stream of their chunks: no copy into one buffer, and a store that hashes what
+   * it writes (the file store does) hashes a chunk per turn instead of blocking on megabytes.
+   */
+  stream(): Readable {
+    return Readable.from([...this.full, this.current.subarray(0, this.used)]);
   }
 }
 
@@ -186,7 +191,7 @@ export class CaptureWriter {
       const stamp = `${String(now.getUTCMinutes()).padStart(2, '0')}-${String(now.getUTCSeconds()).padStart(2, '0')}-${String(now.getUTCMilliseconds()).padStart(3, '0')}`;
       const key = `${this.options.endpointName}/${variant}/${hourPath}/${stamp}-${randomUUID()}.jsonl`;
       try {
-        await this.options.store.put(key, lines.bytes());
+        await this.options.store.put(key, lines.stream());
         this.written += lines.lines;
       } catch (error) {
         this.failures++;
