@@ -60,7 +60,7 @@ export async function invokeEndpoint(
         inferenceId: invocation.inferenceId,
       });
     }
-    return { ...response, variant: variant.name };
+    return { body: response.body, contentType: response.contentType, variant: variant.name };
   } catch (error) {
     if (!(error instanceof BackendError)) {
       status = 500;

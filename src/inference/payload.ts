@@ -19,8 +19,17 @@ export const csvTypes = ['text/csv', 'text/plain'];
 export const jsonTypes = ['application/json'];
 export const jsonLinesTypes = ['application/jsonlines', 'application/x-jsonlines', 'application/jsonl'];
 
+const mediaTypes = new Map<string, string>();
+
+/** The media type of a Content-Type or Accept header, remembered (a server sees a handful). */
 export function mediaType(header: string | undefined): string {
-  return (header ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const value = header ?? 'application/json';
+  let type = mediaTypes.get(value);
+  if (type === undefined) {
+    type = value.split(';')[0]!.trim().toLowerCase();
+    if (mediaTypes.size < 1000) mediaTypes.set(value, type);
+  }
+  return type;
 }
 
 function bad(reason: string): never {

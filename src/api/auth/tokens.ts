@@ -62,6 +62,15 @@ export class TokenService {
     return { token, info };
   }
 
+  /**
+   * The cached answer for a token without waiting: its identity, undefined when it is known to be
+   * unknown or revoked, or null when not cached (call verify). The data plane's per-request check.
+   */
+  cached(token: string): TokenInfo | undefined | null {
+    const cached = this.cache.get(token);
+    return cached && cached.until > Date.now() ? cached.info : null;
+  }
+
   /** The token's identity, or undefined when it is unknown or revoked. */
   async verify(token: string): Promise<TokenInfo | undefined> {
     // Cached by the token itself (in memory only), so a hit costs no hashing on the data plane.

@@ -1,33 +1,31 @@
 /**
  * One ONNX instance: a worker thread with its own ONNX Runtime session. Parsing and formatting
- * happen here too, so the main thread only moves bytes.
+ * happen here too, so the main thread only moves bytes. Requests arrive through the shared-memory
+ * channel (shared-channel.ts) or, when too large for a slot and for tensor requests, by message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isSlipwayError } from '../../core/errors.ts';
 import { formatPredictions, parseRows, type Row } from '../payload.ts';
+import { doorbell, type WorkerReply, type WorkerRequest } from './onnx-messages.ts';
 import { OnnxModel } from './onnx-model.ts';
+import { type ChannelShape, WorkerEnd } from './shared-channel.ts';
 
-export interface WorkerRequest {
+const data = workerData as { modelDir: string; channel: SharedArrayBuffer; shape: ChannelShape };
+const model = await OnnxModel.load(data.modelDir);
+const channel = new WorkerEnd(data.channel, data.shape);
+const ringMain = () => parentPort!.postMessage(doorbell);
+parentPort!.postMessage({ ready: true, tensors: model.describe() });
+
+/** A request from either path: `slot` ≥ 0 for the channel, else `id` for a message. */
+interface Job {
+  slot: number;
   id: number;
   kind: 'invoke' | 'infer';
   body?: string;
   contentType?: string;
   accept?: string;
-  inputs?: Record<string, { data: unknown[]; shape: number[]; datatype: string }>;
+  inputs?: WorkerRequest['inputs'];
 }
-
-export type WorkerReply =
-  | {
-      id: number;
-      ok: true;
-      body?: string;
-      contentType?: string;
-      outputs?: Record<string, { data: unknown[]; dims: number[]; type: string }>;
-    }
-  | { id: number; ok: false; status: number; message: string };
-
-const model = await OnnxModel.load(workerData.modelDir as string);
-parentPort!.postMessage({ ready: true, tensors: model.describe() });
 
 /**
  * Adaptive batching: requests that arrive while the model is busy wait, then run together as one
@@ -35,56 +33,97 @@ parentPort!.postMessage({ ready: true, tensors: model.describe() });
  * batching adds no latency when there is no queue.
  */
 interface Pending {
-  request: WorkerRequest;
+  job: Job;
   rows: Row[];
   columns?: string[];
 }
 
-let queue: WorkerRequest[] = [];
+let queue: Job[] = [];
 let busy = false;
-/** Replies of one batch, posted back as one message. */
+/** Replies going by message, posted as one message per batch. */
 let replies: WorkerReply[] = [];
 
-parentPort!.on('message', (requests: WorkerRequest[]) => {
-  queue.push(...requests);
+parentPort!.on('message', (message: WorkerRequest[] | typeof doorbell) => {
+  if (message !== doorbell) {
+    for (const request of message) {
+      queue.push(
+        job(-1, request.id, request.kind, request.body, request.contentType, request.accept, request.inputs),
+      );
+    }
+  }
   if (!busy) void drain();
 });
 
+/** Jobs from both paths are made here, so the batch loop sees one object shape. */
+function job(
+  slot: number,
+  id: number,
+  kind: Job['kind'],
+  body: string | undefined,
+  contentType: string | undefined,
+  accept: string | undefined,
+  inputs?: Job['inputs'],
+): Job {
+  return { slot, id, kind, body, contentType, accept, inputs };
+}
+
 async function drain(): Promise<void> {
   busy = true;
-  while (queue.length > 0) {
+  for (;;) {
+    // Requests queued while the last batch ran are taken here without any message.
     const batch = queue;
     queue = [];
+    for (const r of channel.take()) batch.push(job(r.slot, -1, 'invoke', r.body, r.contentType, r.accept));
+    if (batch.length === 0) break;
     await runBatch(batch);
-    parentPort!.postMessage(replies);
-    replies = [];
+    channel.publish(ringMain);
+    if (replies.length > 0) {
+      parentPort!.postMessage(replies);
+      replies = [];
+    }
   }
   busy = false;
 }
 
-function reply(message: WorkerReply): void {
-  replies.push(message);
+function succeed(job: Job, body: string, contentType: string): void {
+  if (job.slot >= 0) {
+    if (channel.reply(job.slot, 200, contentType, body)) return;
+    replies.push({ slot: job.slot, ok: true, body, contentType });
+  } else replies.push({ id: job.id, ok: true, body, contentType });
 }
 
-function fail(id: number, error: unknown): void {
+function fail(job: Job, error: unknown): void {
   const status = isSlipwayError(error) && error.kind === 'validation' ? 400 : 500;
-  reply({ id, ok: false, status, message: (error as Error).message });
+  const message = (error as Error).message;
+  if (job.slot >= 0) {
+    if (channel.reply(job.slot, status, '', message)) return;
+    replies.push({ slot: job.slot, ok: false, status, message });
+  } else replies.push({ id: job.id, ok: false, status, message });
 }
 
-async function runBatch(requests: WorkerRequest[]): Promise<void> {
+function answer(job: Job, predictions: Array<Record<string, unknown>>): void {
+  try {
+    const formatted = formatPredictions(predictions, job.accept!);
+    succeed(job, formatted.body, formatted.contentType);
+  } catch (error) {
+    fail(job, error);
+  }
+}
+
+async function runBatch(jobs: Job[]): Promise<void> {
   const together: Pending[] = [];
-  for (const request of requests) {
-    if (request.kind === 'infer') {
-      await runTensors(request);
+  for (const job of jobs) {
+    if (job.kind === 'infer') {
+      await runTensors(job);
       continue;
     }
     try {
-      const parsed = parseRows(request.body!, request.contentType!);
+      const parsed = parseRows(job.body!, job.contentType!);
       // Rows with their own column names (dataframe_split) are mapped by those names: run alone.
-      if (parsed.columns) await runAlone({ request, rows: parsed.rows, columns: parsed.columns });
-      else together.push({ request, rows: parsed.rows });
+      if (parsed.columns) await runAlone({ job, rows: parsed.rows, columns: parsed.columns });
+      else together.push({ job, rows: parsed.rows });
     } catch (error) {
-      fail(request.id, error);
+      fail(job, error);
     }
   }
   if (together.length === 1) return runAlone(together[0]!);
@@ -99,28 +138,24 @@ async function runBatch(requests: WorkerRequest[]): Promise<void> {
   }
   let offset = 0;
   for (const pending of together) {
-    const mine = predictions.slice(offset, offset + pending.rows.length);
+    answer(pending.job, predictions.slice(offset, offset + pending.rows.length));
     offset += pending.rows.length;
-    try {
-      reply({ id: pending.request.id, ok: true, ...formatPredictions(mine, pending.request.accept!) });
-    } catch (error) {
-      fail(pending.request.id, error);
-    }
   }
 }
 
 async function runAlone(pending: Pending): Promise<void> {
+  let predictions: Array<Record<string, unknown>>;
   try {
-    const predictions = await model.predict(pending.rows, pending.columns);
-    reply({ id: pending.request.id, ok: true, ...formatPredictions(predictions, pending.request.accept!) });
+    predictions = await model.predict(pending.rows, pending.columns);
   } catch (error) {
-    fail(pending.request.id, error);
+    return fail(pending.job, error);
   }
+  answer(pending.job, predictions);
 }
 
-async function runTensors(request: WorkerRequest): Promise<void> {
+async function runTensors(job: Job): Promise<void> {
   try {
-    const results = await model.runTensors(request.inputs!);
+    const results = await model.runTensors(job.inputs!);
     const outputs: Record<string, { data: unknown[]; dims: number[]; type: string }> = {};
     for (const [name, tensor] of Object.entries(results)) {
       outputs[name] = {
@@ -129,8 +164,8 @@ async function runTensors(request: WorkerRequest): Promise<void> {
         type: tensor.type,
       };
     }
-    reply({ id: request.id, ok: true, outputs });
+    replies.push({ id: job.id, ok: true, outputs });
   } catch (error) {
-    fail(request.id, error);
+    fail(job, error);
   }
 }
