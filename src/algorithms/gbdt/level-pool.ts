@@ -1,8 +1,9 @@
 /**
  * Runs the level passes (level-kernels.ts) on several threads. Every pass splits the rows into
  * the same contiguous shares, so the row list a thread writes while routing is the one it reads
- * while building histograms. Per pass, each worker fills its own partial output (child counts or
- * histograms) and the calling thread adds them into its own.
+ * while building histograms. Per pass, each worker fills its own partial output (a loss sum or
+ * histograms) and the calling thread adds them into its own. Gradients run here too, so a round's
+ * row work all happens on the same threads.
  */
 import { KernelPool, sharedFloat64 } from '../parallel/kernel-pool.ts';
 import type { BinnedMatrix } from './binning.ts';
