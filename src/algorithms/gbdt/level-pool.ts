@@ -108,9 +108,7 @@ export class LevelPool {
     const { raw, ghs, args, rows } = this.arrays;
     args[2] = withLoss ? 1 : 0;
     let loss = 0;
-    this.pool.run(
-      0,
-      rows,
+    this.overRows(
       GRADIENTS,
       (from, to) => {
         loss += this.objective(raw, this.labels, ghs, args[1], from, to, withLoss);
@@ -127,13 +125,7 @@ export class LevelPool {
     this.arrays.args[0] = k;
     this.arrays.build[0] = 0;
     this.arrays.listed[0] = 1;
-    this.pool.run(
-      0,
-      this.arrays.rows,
-      START,
-      (from, to) => startRows(this.arrays, 0, from, to),
-      () => {},
-    );
+    this.overRows(START, (from, to) => startRows(this.arrays, 0, from, to));
   }
 
   /**
@@ -141,13 +133,7 @@ export class LevelPool {
    * level's `build` and `listed`.
    */
   route(): void {
-    this.pool.run(
-      0,
-      this.arrays.rows,
-      ROUTE,
-      (from, to) => routeRows(this.arrays, 0, from, to),
-      () => {},
-    );
+    this.overRows(ROUTE, (from, to) => routeRows(this.arrays, 0, from, to));
   }
 
   /** Builds the histograms numbered 0 .. count - 1 in `build`, from the listed rows. */
@@ -160,9 +146,7 @@ export class LevelPool {
       const target = all.subarray(first * L, (first + inPass) * L);
       this.arrays.args[2] = first;
       this.arrays.args[3] = inPass;
-      this.pool.run(
-        0,
-        this.arrays.rows,
+      this.overRows(
         ACCUMULATE,
         (from) => accumulateRows(this.arrays, 0, from, views.slice(first, first + inPass)),
         (partial) => {
@@ -171,6 +155,18 @@ export class LevelPool {
       );
     }
     return views;
+  }
+
+  /**
+   * Runs `op` over all rows, the calling thread's share through `local`. Always the whole range,
+   * so every pass splits the rows into the same parts.
+   */
+  private overRows(
+    op: number,
+    local: (from: number, to: number) => void,
+    reduce: (partial: Float64Array) => void = () => {},
+  ): void {
+    this.pool.run(0, this.arrays.rows, op, local, reduce);
   }
 
   close(): void {

@@ -74,9 +74,8 @@ export class TokenService {
   /** The token's identity, or undefined when it is unknown or revoked. */
   async verify(token: string): Promise<TokenInfo | undefined> {
     // Cached by the token itself (in memory only), so a hit costs no hashing on the data plane.
-    const now = Date.now();
-    const cached = this.cache.get(token);
-    if (cached && cached.until > now) return cached.info;
+    const cached = this.cached(token);
+    if (cached !== null) return cached;
     const hash = hashOf(token);
     const row = await this.store.db
       .selectFrom('tokens')
@@ -85,7 +84,7 @@ export class TokenService {
       .executeTakeFirst();
     const info = row && row.revoked_at === null ? toInfo(row) : undefined;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(token, { info, until: now + cacheMs });
+    this.cache.set(token, { info, until: Date.now() + cacheMs });
     return info;
   }
 
