@@ -26,6 +26,11 @@ export interface ConformanceCase extends WorldOptions {
 }
 
 export async function runCase(c: ConformanceCase): Promise<{ result: ExecutionResult; world: TestWorld }> {
+  // A case that expects nothing would pass whatever the engine did.
+  assert.ok(
+    c.error !== undefined || c.output !== undefined || c.sleeps !== undefined || c.check !== undefined,
+    `case "${c.name}" states no expected output, error, sleeps or check`,
+  );
   const world = createWorld(c);
   const result = await startExecution({
     definition: c.definition as never,
