@@ -8,53 +8,18 @@
  * counted, only while the store cannot keep up).
  */
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { Logger } from '../core/logging.ts';
 import type { DataCaptureConfig } from '../hosting/types.ts';
+import { ChunkPool, LineTemplate, type PayloadKind, PendingLines } from './capture-lines.ts';
 
 const maxBufferedLines = 50_000;
 /** Lines that start a write without waiting for the rotation timer. */
 const defaultFlushLines = 5_000;
 
-/** Chunks of captured bytes are this large (a longer line gets a chunk of its own size). */
-const chunkBytes = 256 * 1024;
-
-/**
- * One variant's lines waiting to be written, as UTF-8 bytes outside the JavaScript heap: under
- * load thousands of lines wait for each write, and as strings they would outlive young-generation
- * collections and be copied and marked again and again.
- */
-class PendingLines {
-  readonly full: Buffer[] = [];
-  current = Buffer.allocUnsafe(chunkBytes);
-  used = 0;
-  lines = 0;
-
-  append(line: string): void {
-    // A UTF-8 character takes at most 3 bytes per UTF-16 unit, plus the newline.
-    const room = line.length * 3 + 1;
-    if (this.used + room > this.current.length) {
-      if (this.used > 0) this.full.push(this.current.subarray(0, this.used));
-      this.current = Buffer.allocUnsafe(Math.max(chunkBytes, room));
-      this.used = 0;
-    }
-    this.used += this.current.write(line, this.used);
-    this.current[this.used++] = 0x0a;
-    this.lines++;
-  }
-
-  /**
-   * The lines as a stream of their chunks: no copy into one buffer, and a store that hashes what
-   * it writes (the file store does) hashes a chunk per turn instead of blocking on megabytes.
-   */
-  stream(): Readable {
-    return Readable.from([...this.full, this.current.subarray(0, this.used)]);
-  }
-}
-
 export class CaptureWriter {
   private pending = new Map<string, PendingLines>();
+  private readonly chunks = new ChunkPool();
   /** Lines in `pending`, all variants together. */
   private pendingLines = 0;
   private timer?: NodeJS.Timeout;
@@ -68,9 +33,11 @@ export class CaptureWriter {
   private readonly captureOutput: boolean;
   private readonly flushLines: number;
   private lastMs = 0;
-  private lastIso = '';
-  /** The text around a payload, by mode and content type (a handful per endpoint). */
-  private readonly shapes = new Map<string, { text: boolean; prefix: string; suffix: string }>();
+  private lastIso = Buffer.alloc(0);
+  /** The template used last: an endpoint's requests nearly all have the same content types. */
+  private last?: { inputType: string; outputType: string; template: LineTemplate };
+  /** Line templates by input and output content type (a handful per endpoint). */
+  private readonly templates = new Map<string, LineTemplate>();
 
   constructor(
     private readonly options: {
@@ -111,57 +78,67 @@ export class CaptureWriter {
       this.dropped++;
       return;
     }
-    // Built as text: this runs on the request path, and object spreads plus a full stringify cost
-    // more than quoting the two payloads into prefixes made once per content type.
-    let line = '{"captureData":{';
-    if (this.captureInput)
-      line += `"endpointInput":${this.encode(options.input, options.inputType, 'INPUT')}`;
-    if (this.captureOutput) {
-      if (this.captureInput) line += ',';
-      line += `"endpointOutput":${this.encode(options.output, options.outputType, 'OUTPUT')}`;
-    }
-    const inferenceId = options.inferenceId ? `,"inferenceId":${JSON.stringify(options.inferenceId)}` : '';
-    line += `},"eventMetadata":{"eventId":"${randomUUID()}","inferenceTime":"${this.now()}"${inferenceId}},"eventVersion":"0"}`;
+    const { inputType, outputType } = options;
+    if (this.last?.inputType !== inputType || this.last.outputType !== outputType)
+      this.last = { inputType, outputType, template: this.template(inputType, outputType) };
+    const payloads: Array<Buffer | string> = [];
+    if (this.captureInput) payloads.push(options.input);
+    if (this.captureOutput) payloads.push(options.output);
     let lines = this.pending.get(options.variant);
     if (!lines) {
-      lines = new PendingLines();
+      lines = new PendingLines(this.chunks);
       this.pending.set(options.variant, lines);
     }
-    lines.append(line);
+    lines.append({
+      template: this.last.template,
+      payloads,
+      inferenceTime: this.now(),
+      inferenceId: options.inferenceId || undefined,
+    });
     this.pendingLines++;
     if (this.pendingLines >= this.flushLines && !this.flushing) void this.flush();
   }
 
-  /** The time as ISO-8601, formatted once per millisecond (thousands of requests share one). */
-  private now(): string {
+  /** The time as ISO-8601 bytes, formatted once per millisecond (thousands of requests share one). */
+  private now(): Buffer {
     const ms = Date.now();
     if (ms !== this.lastMs) {
       this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
+      this.lastIso = Buffer.from(new Date(ms).toISOString(), 'latin1');
     }
     return this.lastIso;
   }
 
-  /** CSV and JSON stay readable text; anything else is base64, as SageMaker does. As JSON text. */
-  private encode(data: Buffer | string, contentType: string, mode: 'INPUT' | 'OUTPUT'): string {
-    const key = `${mode}\u0000${contentType}`;
-    let shape = this.shapes.get(key);
-    if (!shape) {
-      const type = contentType.split(';')[0]!.trim();
-      const encoding = this.csvTypes.has(type) ? 'CSV' : this.jsonTypes.has(type) ? 'JSON' : 'BASE64';
-      shape = {
-        text: encoding !== 'BASE64',
-        prefix: `{"observedContentType":${JSON.stringify(contentType)},"mode":"${mode}","data":`,
-        suffix: `,"encoding":"${encoding}"}`,
-      };
-      if (this.shapes.size < 100) this.shapes.set(key, shape);
+  /** The fixed text of a line with these content types. */
+  private template(inputType: string, outputType: string): LineTemplate {
+    const key = `${inputType}\u0000${outputType}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      const payloads: PayloadKind[] = [];
+      if (this.captureInput)
+        payloads.push({
+          key: 'endpointInput',
+          mode: 'INPUT',
+          contentType: inputType,
+          encoding: this.encoding(inputType),
+        });
+      if (this.captureOutput)
+        payloads.push({
+          key: 'endpointOutput',
+          mode: 'OUTPUT',
+          contentType: outputType,
+          encoding: this.encoding(outputType),
+        });
+      template = new LineTemplate(payloads);
+      if (this.templates.size < 100) this.templates.set(key, template);
     }
-    const payload = shape.text
-      ? typeof data === 'string'
-        ? data
-        : data.toString('utf8')
-      : (typeof data === 'string' ? Buffer.from(data) : data).toString('base64');
-    return shape.prefix + JSON.stringify(payload) + shape.suffix;
+    return template;
+  }
+
+  /** CSV and JSON stay readable text; anything else is base64, as SageMaker does. */
+  private encoding(contentType: string): PayloadKind['encoding'] {
+    const type = contentType.split(';')[0]!.trim();
+    return this.csvTypes.has(type) ? 'CSV' : this.jsonTypes.has(type) ? 'JSON' : 'BASE64';
   }
 
   /** Writes what is buffered: one object per variant. Concurrent calls share one write. */
@@ -193,6 +170,8 @@ export class CaptureWriter {
       try {
         await this.options.store.put(key, lines.stream());
         this.written += lines.lines;
+        // Only after a write that finished: a failed one may not have let go of its stream yet.
+        this.chunks.recycle(lines);
       } catch (error) {
         this.failures++;
         this.options.logger.warn(
