@@ -4,13 +4,13 @@
  * answers exactly as the fastify route would (same statuses, headers and `{code, message, details}`
  * errors); the route stays registered for every other method and path.
  *
- * Written with callbacks rather than an async chain: on a token-cache hit a request costs two
- * listeners and one promise (the model's), not a promise and a microtask per step.
+ * Written with callbacks rather than an async chain: on a token-cache hit a request costs its body
+ * listeners and no promise at all, not a promise and a microtask per step.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenService } from '../api/auth/tokens.ts';
 import { CoreErrors, httpStatusOfKind, isSlipwayError, SlipwayError } from '../core/errors.ts';
-import { type InvocationResult, invokeEndpoint } from './invoke.ts';
+import { type InvocationListener, type InvocationResult, startInvocation } from './invoke.ts';
 import type { EndpointRouter } from './live-endpoint.ts';
 import { maxPayloadBytes } from './routes.ts';
 
@@ -124,8 +124,11 @@ function refuse(request: IncomingMessage, response: ServerResponse, reason: stri
   sendError(response, CoreErrors.unauthorized({ reason }));
 }
 
-/** A request's body as it arrives; kept on the request so its listeners are shared functions, not closures. */
-class BodyRead {
+/**
+ * A request's body as it arrives, then its invocation: kept on the request so its listeners are
+ * shared functions, not closures, and it hears the invocation's end itself.
+ */
+class BodyRead implements InvocationListener {
   first?: Buffer;
   chunks?: Buffer[];
   size = 0;
@@ -136,6 +139,16 @@ class BodyRead {
     readonly headers: InvocationHeaders,
     readonly response: ServerResponse,
   ) {}
+
+  invocationEnded(error: unknown, result: InvocationResult | undefined): void {
+    // Called from the backend's reply loop, which must go on to the other replies whatever happens here.
+    try {
+      if (result) send(this.response, result);
+      else sendError(this.response, error);
+    } catch (failure) {
+      this.response.destroy(failure as Error);
+    }
+  }
 }
 
 const reading = Symbol('slipway.bodyRead');
@@ -184,17 +197,17 @@ function onEnd(this: Reading): void {
   const read = this[reading];
   const body = read.chunks ? Buffer.concat(read.chunks) : (read.first ?? Buffer.alloc(0));
   const headers = read.headers;
-  const response = read.response;
-  invokeEndpoint(read.deps.router, {
-    endpointName: read.endpointName,
-    body,
-    contentType: headers.contentType ?? 'application/json',
-    accept: headers.accept ?? 'application/json',
-    targetVariant: headers.targetVariant,
-    inferenceId: headers.inferenceId,
-  }).then(
-    (result) => send(response, result),
-    (error) => sendError(response, error),
+  startInvocation(
+    read.deps.router,
+    {
+      endpointName: read.endpointName,
+      body,
+      contentType: headers.contentType ?? 'application/json',
+      accept: headers.accept ?? 'application/json',
+      targetVariant: headers.targetVariant,
+      inferenceId: headers.inferenceId,
+    },
+    read,
   );
 }
 

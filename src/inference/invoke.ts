@@ -1,10 +1,14 @@
 /**
  * One invocation: pick the variant (by weight, or pinned by header), run it, measure it, capture it.
  * The hot path: no database, no logging, metric children bound in advance.
+ *
+ * Callback-shaped at its core (`startInvocation`): on a busy endpoint a promise chain per request
+ * (backend, this function, the HTTP handler) was a measurable share of the HTTP thread. The
+ * promise form (`invokeEndpoint`) wraps it for everything off the hot path.
  */
 import { HostingErrors } from '../hosting/errors.ts';
-import { BackendError, type InvokeResponse } from './backends/backend.ts';
-import type { EndpointRouter, LiveVariant } from './live-endpoint.ts';
+import { BackendError, type InvokeListener, type InvokeResponse, invokeThen } from './backends/backend.ts';
+import type { EndpointRouter, LiveEndpoint, LiveVariant } from './live-endpoint.ts';
 
 export interface Invocation {
   endpointName: string;
@@ -19,60 +23,105 @@ export interface InvocationResult extends InvokeResponse {
   variant: string;
 }
 
-export async function invokeEndpoint(
+/** Told once how an invocation ended: its result, or the error to answer with. */
+export interface InvocationListener {
+  invocationEnded(error: unknown, result: InvocationResult | undefined): void;
+}
+
+/** Starts an invocation; `listener` hears how it ended (possibly before this returns). */
+export function startInvocation(
   router: EndpointRouter,
   invocation: Invocation,
-): Promise<InvocationResult> {
+  listener: InvocationListener,
+): void {
   const started = performance.now();
   const endpoint = router.get(invocation.endpointName);
-  if (!endpoint) throw HostingErrors.noEndpoint({ endpointName: invocation.endpointName });
+  if (!endpoint) {
+    listener.invocationEnded(HostingErrors.noEndpoint({ endpointName: invocation.endpointName }), undefined);
+    return;
+  }
   let variant: LiveVariant | undefined;
   if (invocation.targetVariant) {
     variant = endpoint.variant(invocation.targetVariant);
     if (!variant) {
-      throw HostingErrors.unknownVariant({
+      const error = HostingErrors.unknownVariant({
         field: 'X-Amzn-SageMaker-Target-Variant',
         endpointName: invocation.endpointName,
         variantName: invocation.targetVariant,
       });
+      listener.invocationEnded(error, undefined);
+      return;
     }
   } else {
     variant = endpoint.pick(Math.random());
-    if (!variant)
-      throw HostingErrors.variantUnavailable({ variantName: '(any)', endpointName: endpoint.name });
+    if (!variant) {
+      const error = HostingErrors.variantUnavailable({ variantName: '(any)', endpointName: endpoint.name });
+      listener.invocationEnded(error, undefined);
+      return;
+    }
   }
   const sampled = endpoint.capture?.sampled() ?? false;
-  const modelStarted = performance.now();
-  let status = 200;
-  try {
-    const response = await variant.backend.invoke({
-      body: invocation.body,
-      contentType: invocation.contentType,
-      accept: invocation.accept,
-    });
-    if (sampled) {
-      endpoint.capture!.record({
+  const inFlight = new InFlight(endpoint, variant, invocation, sampled, started, listener);
+  invokeThen(
+    variant.backend,
+    { body: invocation.body, contentType: invocation.contentType, accept: invocation.accept },
+    inFlight,
+  );
+}
+
+export function invokeEndpoint(router: EndpointRouter, invocation: Invocation): Promise<InvocationResult> {
+  return new Promise((resolve, reject) =>
+    startInvocation(router, invocation, {
+      invocationEnded: (error, result) => (result ? resolve(result) : reject(error)),
+    }),
+  );
+}
+
+/** An invocation waiting for its model: measures, captures and answers when the backend replies. */
+class InFlight implements InvokeListener {
+  private readonly modelStarted = performance.now();
+
+  constructor(
+    private readonly endpoint: LiveEndpoint,
+    private readonly variant: LiveVariant,
+    private readonly invocation: Invocation,
+    private readonly sampled: boolean,
+    private readonly started: number,
+    private readonly listener: InvocationListener,
+  ) {}
+
+  invoked(error: Error | undefined, response: InvokeResponse | undefined): void {
+    const { endpoint, variant, invocation } = this;
+    const status = error ? (error instanceof BackendError ? error.status : 500) : 200;
+    variant.metrics.observe(status, performance.now() - this.modelStarted, this.modelStarted - this.started);
+    if (!error) {
+      if (this.sampled) {
+        endpoint.capture!.record({
+          variant: variant.name,
+          input: invocation.body,
+          inputType: invocation.contentType,
+          output: response!.body,
+          outputType: response!.contentType,
+          inferenceId: invocation.inferenceId,
+        });
+      }
+      this.listener.invocationEnded(undefined, {
+        body: response!.body,
+        contentType: response!.contentType,
         variant: variant.name,
-        input: invocation.body,
-        inputType: invocation.contentType,
-        output: response.body,
-        outputType: response.contentType,
-        inferenceId: invocation.inferenceId,
       });
+      return;
     }
-    return { body: response.body, contentType: response.contentType, variant: variant.name };
-  } catch (error) {
-    if (!(error instanceof BackendError)) {
-      status = 500;
-      throw error;
-    }
-    status = error.status;
-    if (error.status === 400) throw HostingErrors.badPayload({ reason: error.message });
+    this.listener.invocationEnded(this.answerFor(error), undefined);
+  }
+
+  /** A backend's error as the caller sees it: its own 4xx, 503 for no instance, else a model error. */
+  private answerFor(error: Error): unknown {
+    if (!(error instanceof BackendError)) return error;
+    const { variant, endpoint } = this;
+    if (error.status === 400) return HostingErrors.badPayload({ reason: error.message });
     if (error.status === 503)
-      throw HostingErrors.variantUnavailable({ variantName: variant.name, endpointName: endpoint.name });
-    throw HostingErrors.modelError({ variantName: variant.name, reason: error.message });
-  } finally {
-    const now = performance.now();
-    variant.metrics.observe(status, now - modelStarted, modelStarted - started);
+      return HostingErrors.variantUnavailable({ variantName: variant.name, endpointName: endpoint.name });
+    return HostingErrors.modelError({ variantName: variant.name, reason: error.message });
   }
 }

@@ -13,12 +13,19 @@ export interface InvokeResponse {
   contentType: string;
 }
 
+/** Hears how one request ended: the response, or the error (a BackendError for the model's answers). */
+export interface InvokeListener {
+  invoked(error: Error | undefined, response: InvokeResponse | undefined): void;
+}
+
 export interface VariantBackend {
   /** Live instance states, for describe. */
   instances(): InstanceStatus[];
   /** True when at least one instance can take a request. */
   ready(): boolean;
   invoke(request: InvokeRequest): Promise<InvokeResponse>;
+  /** The same, callback-shaped, where the backend has it (the hot path's form: no promises). */
+  invokeThen?(request: InvokeRequest, listener: InvokeListener): void;
   /** Open Inference Protocol: run named tensors (ONNX backends). */
   infer?(
     inputs: Record<string, { data: unknown[]; shape: number[]; datatype: string }>,
@@ -37,5 +44,19 @@ export class BackendError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** Runs a request on `backend` and tells `listener`, through the callback form when there is one. */
+export function invokeThen(backend: VariantBackend, request: InvokeRequest, listener: InvokeListener): void {
+  try {
+    if (backend.invokeThen) backend.invokeThen(request, listener);
+    else
+      backend.invoke(request).then(
+        (response) => listener.invoked(undefined, response),
+        (error) => listener.invoked(error, undefined),
+      );
+  } catch (error) {
+    listener.invoked(error as Error, undefined);
   }
 }

@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { InstanceStatus } from '../../hosting/types.ts';
-import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
+import {
+  BackendError,
+  type InvokeListener,
+  type InvokeRequest,
+  type InvokeResponse,
+  type VariantBackend,
+} from './backend.ts';
 import { InstancePool, type OnDeath, type PoolInstance, startedWith } from './instance-pool.ts';
 import { doorbell, type WorkerReply, type WorkerRequest } from './onnx-messages.ts';
 import type { TensorInfo } from './onnx-model.ts';
@@ -28,7 +34,7 @@ class OnnxInstance implements PoolInstance {
   inFlight = 0;
   private channel!: MainEnd;
   /** Requests in the channel, by slot. */
-  private bySlot: Array<Pending<InvokeResponse> | undefined> = [];
+  private bySlot: Array<InvokeListener | undefined> = [];
   private nextId = 1;
   /** Requests sent by message, by id. */
   private readonly byId = new Map<number, Pending<WorkerReply>>();
@@ -51,11 +57,11 @@ class OnnxInstance implements PoolInstance {
     this.worker.postMessage(doorbell);
   };
   private readonly settle = (slot: number, status: number, contentType: string, body: string) => {
-    const pending = this.bySlot[slot]!;
+    const listener = this.bySlot[slot]!;
     this.bySlot[slot] = undefined;
     this.inFlight--;
-    if (status === 200) pending.resolve({ body, contentType });
-    else pending.reject(new BackendError(status, body));
+    if (status === 200) listener.invoked(undefined, { body, contentType });
+    else listener.invoked(new BackendError(status, body), undefined);
   };
 
   constructor(
@@ -109,7 +115,7 @@ class OnnxInstance implements PoolInstance {
         this.ready = false;
         this.status.status = 'Unhealthy';
         const stopped = new BackendError(503, 'the model instance stopped');
-        for (const pending of this.bySlot) pending?.reject(stopped);
+        for (const listener of this.bySlot) listener?.invoked(stopped, undefined);
         this.bySlot.fill(undefined);
         for (const pending of this.byId.values()) pending.reject(stopped);
         this.byId.clear();
@@ -137,19 +143,25 @@ class OnnxInstance implements PoolInstance {
     }
   }
 
-  invoke(request: InvokeRequest): Promise<InvokeResponse> {
+  invokeThen(request: InvokeRequest, listener: InvokeListener): void {
     const slot = this.channel.send(request.body, request.contentType, request.accept, this.ring);
     this.inFlight++;
-    if (slot >= 0) return new Promise((resolve, reject) => (this.bySlot[slot] = { resolve, reject }));
-    return this.message({
+    if (slot >= 0) {
+      this.bySlot[slot] = listener;
+      return;
+    }
+    this.message({
       kind: 'invoke',
       body: request.body.toString('utf8'),
       contentType: request.contentType,
       accept: request.accept,
-    }).then((reply) => {
-      if (!reply.ok) throw new BackendError(reply.status, reply.message);
-      return { body: reply.body!, contentType: reply.contentType! };
-    });
+    }).then(
+      (reply) =>
+        reply.ok
+          ? listener.invoked(undefined, { body: reply.body!, contentType: reply.contentType! })
+          : listener.invoked(new BackendError(reply.status, reply.message), undefined),
+      (error) => listener.invoked(error, undefined),
+    );
   }
 
   async infer(inputs: NonNullable<WorkerRequest['inputs']>): Promise<Outputs> {
@@ -217,7 +229,15 @@ export class OnnxBackend implements VariantBackend {
   }
 
   invoke(request: InvokeRequest): Promise<InvokeResponse> {
-    return this.pick().invoke(request);
+    return new Promise((resolve, reject) =>
+      this.invokeThen(request, {
+        invoked: (error, response) => (response ? resolve(response) : reject(error)),
+      }),
+    );
+  }
+
+  invokeThen(request: InvokeRequest, listener: InvokeListener): void {
+    this.pick().invokeThen(request, listener);
   }
 
   infer(inputs: NonNullable<WorkerRequest['inputs']>): Promise<Outputs> {
