@@ -4,7 +4,9 @@
  *   ceiling: a bare node:http server answering a constant JSON;
  *   peer: the SageMaker scikit-learn serving stack, Flask under gunicorn, with the walkthrough's
  *   scikit-learn model and handlers.
- * Each is driven to its peak, then at 50% of that peak for the p99 latency.
+ * Each is driven to its peak, then at 50% of that peak for the p99 latency. Slipway and the bare
+ * server take turns for `rounds` peak runs each (this machine's speed drifts by half within
+ * minutes), and the ratio is the median of the rounds' ratios.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,13 +19,14 @@ import { freePort } from '../src/inference/backends/free-port.ts';
 import { SlipwayClient } from '../src/sdk/client.ts';
 import { tempFolder } from '../test/helpers/temp.ts';
 import type { BenchResult } from './run.ts';
-import { fixed } from './stats.ts';
+import { fixed, median } from './stats.ts';
 
 const root = join(import.meta.dirname, '..');
 const token = 'slw_bench-token-0123456789abcdef';
 const row = 'Adelie,Torgersen,39.1,18.7,181,3750';
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 32;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Load {
   requestsPerSecond: number;
@@ -74,10 +77,37 @@ async function stop(child: ChildProcess): Promise<void> {
   await once(child, 'exit');
 }
 
-async function measure(label: string, url: string, headers: Record<string, string>) {
-  const peak = await drive(url, headers, `${row}\n`);
-  const half = await drive(url, headers, `${row}\n`, peak.requestsPerSecond / 2);
-  return { label, peak, half };
+interface Target {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+interface Measured {
+  label: string;
+  /** Peak requests/s of each round. */
+  peaks: number[];
+  peak: number;
+  p99AtHalf: number;
+  errors: number;
+}
+
+/** Peak runs taking turns between targets, then each at 50% of its median peak. */
+async function measure(targets: Target[], turns: number): Promise<Measured[]> {
+  const runs = targets.map(() => [] as Load[]);
+  for (let round = 0; round < turns; round++) {
+    for (const [i, target] of targets.entries())
+      runs[i]!.push(await drive(target.url, target.headers, `${row}\n`));
+  }
+  const measured: Measured[] = [];
+  for (const [i, target] of targets.entries()) {
+    const peaks = runs[i]!.map((run) => run.requestsPerSecond);
+    const peak = median(peaks);
+    const half = await drive(target.url, target.headers, `${row}\n`, peak / 2);
+    const errors = runs[i]!.reduce((sum, run) => sum + run.errors, half.errors);
+    measured.push({ label: target.label, peaks, peak, p99AtHalf: half.p99, errors });
+  }
+  return measured;
 }
 
 export async function runHostingBench(): Promise<BenchResult> {
@@ -134,15 +164,6 @@ export async function runHostingBench(): Promise<BenchResult> {
     });
     await client.post('/api/v1/endpoints', { endpointName: 'penguins', endpointConfigName: 'penguins-onnx' });
     await waitForHttp(`${url}/endpoints/penguins/ping`, { headers: { authorization: `Bearer ${token}` } });
-    const slipwayResult = await measure(
-      'Slipway ONNX endpoint (capture on)',
-      `${url}/endpoints/penguins/invocations`,
-      {
-        ...csvHeaders,
-        authorization: `Bearer ${token}`,
-      },
-    );
-    await stop(slipway);
 
     // The ceiling: a bare node:http server with a constant answer.
     const barePort = await freePort();
@@ -156,11 +177,18 @@ export async function runHostingBench(): Promise<BenchResult> {
     );
     children.push(bare);
     await waitForHttp(`http://127.0.0.1:${barePort}/`, { method: 'POST', body: 'x' });
-    const bareResult = await measure(
-      'bare node:http, constant JSON',
-      `http://127.0.0.1:${barePort}/`,
-      csvHeaders,
-    );
+    const [slipwayResult, bareResult] = (await measure(
+      [
+        {
+          label: 'Slipway ONNX endpoint (capture on)',
+          url: `${url}/endpoints/penguins/invocations`,
+          headers: { ...csvHeaders, authorization: `Bearer ${token}` },
+        },
+        { label: 'bare node:http, constant JSON', url: `http://127.0.0.1:${barePort}/`, headers: csvHeaders },
+      ],
+      rounds,
+    )) as [Measured, Measured];
+    await stop(slipway);
     await stop(bare);
 
     // The peer: Flask under gunicorn with the scikit-learn model and the walkthrough's handlers.
@@ -191,29 +219,35 @@ export async function runHostingBench(): Promise<BenchResult> {
     );
     children.push(flask);
     await waitForHttp(`http://127.0.0.1:${flaskPort}/ping`);
-    const flaskResult = await measure(
-      'Flask + gunicorn (2 workers), scikit-learn',
-      `http://127.0.0.1:${flaskPort}/invocations`,
-      csvHeaders,
-    );
+    const [flaskResult] = (await measure(
+      [
+        {
+          label: 'Flask + gunicorn (2 workers), scikit-learn',
+          url: `http://127.0.0.1:${flaskPort}/invocations`,
+          headers: csvHeaders,
+        },
+      ],
+      1,
+    )) as [Measured];
     await stop(flask);
 
     const rows = [slipwayResult, bareResult, flaskResult].map(
       (r) =>
-        `| ${r.label} | ${Math.round(r.peak.requestsPerSecond)} | ${fixed(r.half.p99, 1)} | ${r.peak.errors + r.half.errors} |`,
+        `| ${r.label} | ${Math.round(r.peak)} | ${r.peaks.map((peak) => Math.round(peak)).join(', ')} | ${fixed(r.p99AtHalf, 1)} | ${r.errors} |`,
     );
-    const ofBare = slipwayResult.peak.requestsPerSecond / bareResult.peak.requestsPerSecond;
-    const ofFlask = slipwayResult.peak.requestsPerSecond / flaskResult.peak.requestsPerSecond;
+    const roundRatios = slipwayResult.peaks.map((peak, i) => peak / bareResult.peaks[i]!);
+    const ofBare = median(roundRatios);
+    const ofFlask = slipwayResult.peak / flaskResult.peak;
     return {
       title: 'Endpoint throughput and latency (autocannon)',
       markdown: [
-        `${connections} connections, ${durationSeconds} s per run, one CSV row per request; p99 measured at 50% of each server's own peak.`,
+        `${connections} connections, ${durationSeconds} s per run, one CSV row per request. Slipway and the bare server take turns for ${rounds} peak runs each; peak is their median. p99 measured at 50% of each server's own peak.`,
         '',
-        '| server | peak requests/s | p99 at 50% load (ms) | errors |',
-        '| --- | --- | --- | --- |',
+        '| server | peak requests/s | each round | p99 at 50% load (ms) | errors |',
+        '| --- | --- | --- | --- | --- |',
         ...rows,
         '',
-        `Slipway / bare node:http: **${fixed(ofBare)}×** (target ≥ 0.6×). Slipway / Flask+gunicorn: **${fixed(ofFlask)}×** (target ≥ 10×).`,
+        `Slipway / bare node:http: **${fixed(ofBare)}×**, the median of the rounds' ratios (${roundRatios.map((ratio) => fixed(ratio)).join(', ')}; target ≥ 0.6×). Slipway / Flask+gunicorn: **${fixed(ofFlask)}×** (target ≥ 10×).`,
       ].join('\n'),
     };
   } finally {
