@@ -4,9 +4,11 @@
  *   ceiling: a bare node:http server answering a constant JSON;
  *   peer: the SageMaker scikit-learn serving stack, Flask under gunicorn, with the walkthrough's
  *   scikit-learn model and handlers.
- * Each is driven to its peak, then at 50% of that peak for the p99 latency. Slipway and the bare
- * server take turns for `rounds` peak runs each (this machine's speed drifts by half within
- * minutes), and the ratio is the median of the rounds' ratios.
+ * Each is driven to its peak: runs at several connection counts (a server that hands requests to a
+ * model thread needs more in flight to fill its pipeline than one answering a constant, which does
+ * best with few), and its peak is the best count's median over `rounds` rounds. Slipway and the
+ * bare server take turns at every count (this machine's speed drifts by half within minutes).
+ * Then each runs at 50% of its peak, at its peak's connection count, for the p99 latency.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,7 +27,7 @@ const root = join(import.meta.dirname, '..');
 const token = 'slw_bench-token-0123456789abcdef';
 const row = 'Adelie,Torgersen,39.1,18.7,181,3750';
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = 32;
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,32,64,128').split(',').map(Number);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Load {
@@ -34,17 +36,12 @@ interface Load {
   errors: number;
 }
 
-async function drive(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  rate?: number,
-): Promise<Load> {
+async function drive(target: Target, connections: number, rate?: number): Promise<Load> {
   const result = await autocannon({
-    url,
+    url: target.url,
     method: 'POST',
-    headers,
-    body,
+    headers: target.headers,
+    body: `${row}\n`,
     connections,
     duration: durationSeconds,
     ...(rate ? { overallRate: Math.max(1, Math.floor(rate)) } : {}),
@@ -85,27 +82,45 @@ interface Target {
 
 interface Measured {
   label: string;
-  /** Peak requests/s of each round. */
-  peaks: number[];
+  /** Median requests/s over the rounds, by connection count. */
+  byConnections: Map<number, number>;
   peak: number;
+  peakConnections: number;
   p99AtHalf: number;
   errors: number;
 }
 
-/** Peak runs taking turns between targets, then each at 50% of its median peak. */
+/**
+ * Every target at every connection count, taking turns, `turns` times; then each target at 50% of
+ * its peak for the latency.
+ */
 async function measure(targets: Target[], turns: number): Promise<Measured[]> {
-  const runs = targets.map(() => [] as Load[]);
+  const runs = targets.map(() => new Map<number, Load[]>(connectionCounts.map((count) => [count, []])));
   for (let round = 0; round < turns; round++) {
-    for (const [i, target] of targets.entries())
-      runs[i]!.push(await drive(target.url, target.headers, `${row}\n`));
+    for (const count of connectionCounts) {
+      for (const [i, target] of targets.entries()) runs[i]!.get(count)!.push(await drive(target, count));
+    }
   }
   const measured: Measured[] = [];
   for (const [i, target] of targets.entries()) {
-    const peaks = runs[i]!.map((run) => run.requestsPerSecond);
-    const peak = median(peaks);
-    const half = await drive(target.url, target.headers, `${row}\n`, peak / 2);
-    const errors = runs[i]!.reduce((sum, run) => sum + run.errors, half.errors);
-    measured.push({ label: target.label, peaks, peak, p99AtHalf: half.p99, errors });
+    const byConnections = new Map<number, number>();
+    let errors = 0;
+    for (const [count, loads] of runs[i]!) {
+      byConnections.set(count, median(loads.map((load) => load.requestsPerSecond)));
+      errors += loads.reduce((sum, load) => sum + load.errors, 0);
+    }
+    const [peakConnections, peak] = [...byConnections].reduce((best, entry) =>
+      entry[1] > best[1] ? entry : best,
+    );
+    const half = await drive(target, peakConnections, peak / 2);
+    measured.push({
+      label: target.label,
+      byConnections,
+      peak,
+      peakConnections,
+      p99AtHalf: half.p99,
+      errors: errors + half.errors,
+    });
   }
   return measured;
 }
@@ -233,21 +248,29 @@ export async function runHostingBench(): Promise<BenchResult> {
 
     const rows = [slipwayResult, bareResult, flaskResult].map(
       (r) =>
-        `| ${r.label} | ${Math.round(r.peak)} | ${r.peaks.map((peak) => Math.round(peak)).join(', ')} | ${fixed(r.p99AtHalf, 1)} | ${r.errors} |`,
+        `| ${r.label} | ${Math.round(r.peak)} | ${r.peakConnections} | ${fixed(r.p99AtHalf, 1)} | ${r.errors} |`,
     );
-    const roundRatios = slipwayResult.peaks.map((peak, i) => peak / bareResult.peaks[i]!);
-    const ofBare = median(roundRatios);
+    const levels = connectionCounts.map((count) => {
+      const slipwayRate = slipwayResult.byConnections.get(count)!;
+      const bareRate = bareResult.byConnections.get(count)!;
+      return `| ${count} | ${Math.round(slipwayRate)} | ${Math.round(bareRate)} | ${fixed(slipwayRate / bareRate)}× |`;
+    });
+    const ofBare = slipwayResult.peak / bareResult.peak;
     const ofFlask = slipwayResult.peak / flaskResult.peak;
     return {
       title: 'Endpoint throughput and latency (autocannon)',
       markdown: [
-        `${connections} connections, ${durationSeconds} s per run, one CSV row per request. Slipway and the bare server take turns for ${rounds} peak runs each; peak is their median. p99 measured at 50% of each server's own peak.`,
+        `One CSV row per request, ${durationSeconds} s per run. Each server's peak is its best connection count (of ${connectionCounts.join(', ')}), the median of ${rounds} rounds in which Slipway and the bare server take turns (Flask: one round). p99 measured at 50% of each server's own peak, at that peak's connection count.`,
         '',
-        '| server | peak requests/s | each round | p99 at 50% load (ms) | errors |',
+        '| server | peak requests/s | at connections | p99 at 50% load (ms) | errors |',
         '| --- | --- | --- | --- | --- |',
         ...rows,
         '',
-        `Slipway / bare node:http: **${fixed(ofBare)}×**, the median of the rounds' ratios (${roundRatios.map((ratio) => fixed(ratio)).join(', ')}; target ≥ 0.6×). Slipway / Flask+gunicorn: **${fixed(ofFlask)}×** (target ≥ 10×).`,
+        '| connections | Slipway (req/s) | bare node:http (req/s) | Slipway / bare |',
+        '| --- | --- | --- | --- |',
+        ...levels,
+        '',
+        `Slipway / bare node:http, peak against peak: **${fixed(ofBare)}×** (target ≥ 0.6×). Slipway / Flask+gunicorn: **${fixed(ofFlask)}×** (target ≥ 10×).`,
       ].join('\n'),
     };
   } finally {
