@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { Artifacts } from '../../src/artifacts/artifacts.ts';
 import { createLogger } from '../../src/core/logging.ts';
 import { CaptureWriter } from '../../src/inference/capture.ts';
+import { ChunkPool, LineTemplate, PendingLines } from '../../src/inference/capture-lines.ts';
 import { tempFolder } from '../helpers/temp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -203,4 +204,34 @@ test('input-only and output-only capture write only that payload', async () => {
   } finally {
     work.cleanup();
   }
+});
+
+test('a written chunk is reused for later lines, which replace what it held', async () => {
+  const pool = new ChunkPool();
+  const template = new LineTemplate([
+    { key: 'endpointInput', mode: 'INPUT', contentType: 'text/csv', encoding: 'CSV' },
+  ]);
+  const inferenceTime = Buffer.from('2026-11-22T00:00:00.000Z');
+  const linesOf = async (lines: PendingLines) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of lines.stream()) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+  };
+  const first = new PendingLines(pool);
+  first.append({ template, payloads: [Buffer.from('first,batch,with,a,longer,line')], inferenceTime });
+  first.append({ template, payloads: [Buffer.from('second')], inferenceTime });
+  assert.equal((await linesOf(first)).length, 2);
+  pool.recycle(first);
+  const second = new PendingLines(pool);
+  assert.equal(second.chunks[0], first.chunks[0], 'the written chunk is taken again');
+  second.append({ template, payloads: [Buffer.from('x')], inferenceTime, inferenceId: 'only' });
+  const written = await linesOf(second);
+  assert.deepEqual(
+    written.map((line) => [line.captureData.endpointInput.data, line.eventMetadata.inferenceId]),
+    [['x', 'only']],
+  );
 });
