@@ -28,7 +28,7 @@ const token = 'slw_bench-token-0123456789abcdef';
 const row = 'Adelie,Torgersen,39.1,18.7,181,3750';
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,32,64,128').split(',').map(Number);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
 interface Load {
   requestsPerSecond: number;
