@@ -29,7 +29,9 @@ export interface App {
 
 export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = await Store.open(config.databaseUrl);
+  const store = await Store.open(config.databaseUrl, undefined, (error) =>
+    logger.warn({ err: error }, 'a database connection failed while idle; the next query opens another'),
+  );
   const artifacts = new Artifacts({
     defaultUrl: config.artifactsUrl,
     s3Endpoint: config.s3Endpoint,

@@ -37,9 +37,9 @@ export interface Tx {
   afterCommit(work: () => void): void;
 }
 
-export function openDatabase(url: string): OpenedDatabase {
+export function openDatabase(url: string, onIdleError?: (error: Error) => void): OpenedDatabase {
   if (url.startsWith('sqlite:')) return openSqlite(url);
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, onIdleError);
   throw CoreErrors.config({ key: 'databaseUrl', reason: `unsupported database URL "${url}"` });
 }
 
@@ -56,9 +56,16 @@ export class Store {
     this.clock = clock;
   }
 
-  /** Opens the database and brings its schema up to date. */
-  static async open(url: string, clock: Clock = systemClock): Promise<Store> {
-    const store = new Store(openDatabase(url), clock);
+  /**
+   * Opens the database and brings its schema up to date. `onIdleError`: a pooled PostgreSQL
+   * connection failed while idle (it is replaced; the caller logs it).
+   */
+  static async open(
+    url: string,
+    clock: Clock = systemClock,
+    onIdleError?: (error: Error) => void,
+  ): Promise<Store> {
+    const store = new Store(openDatabase(url, onIdleError), clock);
     await migrate(store.db, store.capabilities);
     return store;
   }

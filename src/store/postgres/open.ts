@@ -8,8 +8,14 @@ import type { Database } from '../schema.ts';
 // a double exactly (until the year 287396), so numbers are safe.
 pg.types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
 
-export function openPostgres(url: string): OpenedDatabase {
+/**
+ * `onIdleError` hears of a pooled connection that failed while idle (the server restarted or ended
+ * it). The pool drops it and opens another for the next query; without a listener the error would
+ * be thrown out of the event loop and end the process.
+ */
+export function openPostgres(url: string, onIdleError: (error: Error) => void = () => {}): OpenedDatabase {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', onIdleError);
   const parsed = new URL(url);
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
