@@ -1,4 +1,5 @@
 /** Conformance: the Choice state (JSONPath rules; JSONata Conditions are in jsonata.test.ts). */
+import assert from 'node:assert/strict';
 import type { Json } from '../../../src/workflows/asl/index.ts';
 import { type ConformanceCase, runCases } from './harness/run-cases.ts';
 
@@ -272,5 +273,31 @@ runCases('Choice', [
     },
     input: { n: 3 },
     output: { picked: 3, kind: 'positive' },
+  },
+  {
+    name: 'records ChoiceStateEntered and ChoiceStateExited, then the chosen state',
+    definition: {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.x', NumericEquals: 1, Next: 'Yes' }], Default: 'No' },
+        Yes: { Type: 'Succeed' },
+        No: { Type: 'Fail', Error: 'E' },
+      },
+    },
+    input: { x: 1 },
+    output: { x: 1 },
+    check(_result, world) {
+      assert.deepEqual(
+        world.history.map((event) => [event.type, event.details.name ?? null]),
+        [
+          ['ExecutionStarted', null],
+          ['ChoiceStateEntered', 'C'],
+          ['ChoiceStateExited', 'C'],
+          ['SucceedStateEntered', 'Yes'],
+          ['SucceedStateExited', 'Yes'],
+          ['ExecutionSucceeded', null],
+        ],
+      );
+    },
   },
 ]);

@@ -1,4 +1,5 @@
 /** Conformance: the Pass state and JSONPath input/output processing (InputPath, Parameters, ResultPath, OutputPath). */
+import assert from 'node:assert/strict';
 import { runCases, single } from './harness/run-cases.ts';
 
 const input = { title: 'Numbers to add', numbers: { val1: 3, val2: 4 }, list: [{ id: 1 }, { id: 2 }] };
@@ -212,5 +213,24 @@ runCases('context object', [
       Parameters: { 'name.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Name' },
     }),
     output: { name: '00000000-0000-4000-8000-000000000001', machine: 'StateMachine' },
+  },
+  {
+    name: 'records PassStateEntered with its input and PassStateExited with its output',
+    definition: single({ Type: 'Pass', Result: 1 }),
+    input: { x: 1 },
+    output: 1,
+    check(_result, world) {
+      assert.deepEqual(
+        world.history.map((event) => [event.id, event.previousEventId, event.type]),
+        [
+          [1, 0, 'ExecutionStarted'],
+          [2, 1, 'PassStateEntered'],
+          [3, 2, 'PassStateExited'],
+          [4, 3, 'ExecutionSucceeded'],
+        ],
+      );
+      assert.deepEqual(world.history[1]!.details, { name: 'S', input: { x: 1 } });
+      assert.deepEqual(world.history[2]!.details, { name: 'S', output: 1 });
+    },
   },
 ]);

@@ -1,4 +1,5 @@
 /** Conformance: the Succeed and Fail states. */
+import assert from 'node:assert/strict';
 import { runCases, single } from './harness/run-cases.ts';
 
 runCases('Succeed and Fail', [
@@ -54,5 +55,19 @@ runCases('Succeed and Fail', [
     definition: single({ Type: 'Fail', ErrorPath: '$.e' }),
     input: { e: 5 },
     error: 'States.Runtime',
+  },
+  {
+    name: 'Fail records FailStateEntered and then ExecutionFailed, with no exit event',
+    definition: single({ Type: 'Fail', Error: 'MyError', Cause: 'it broke' }),
+    input: { x: 1 },
+    error: 'MyError',
+    cause: 'it broke',
+    check(_result, world) {
+      assert.deepEqual(
+        world.history.map((event) => event.type),
+        ['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed'],
+      );
+      assert.deepEqual(world.history[2]!.details, { error: 'MyError', cause: 'it broke' });
+    },
   },
 ]);
