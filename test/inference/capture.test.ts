@@ -15,10 +15,16 @@ import { ChunkPool, LineTemplate, PendingLines } from '../../src/inference/captu
 import { tempFolder } from '../helpers/temp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-test('lines are written once a batch is waiting, before the rotation period ends; none dropped', async () => {
+/** A capture destination in a temporary folder, and the artifact store that writes there. */
+function captureDestination() {
   const work = tempFolder('slipway-capture-');
   const destination = pathToFileURL(join(work.path, 'capture')).href;
   const store = new Artifacts({ defaultUrl: destination, s3Region: 'us-east-1' }).defaultStore;
+  return { work, destination, store };
+}
+
+test('lines are written once a batch is waiting, before the rotation period ends; none dropped', async () => {
+  const { work, destination, store } = captureDestination();
   const writer = new CaptureWriter({
     endpointName: 'busy',
     config: {
@@ -67,9 +73,7 @@ test('lines are written once a batch is waiting, before the rotation period ends
 });
 
 test('each line is exactly the JSON that JSON.stringify makes of the record, whatever the payload bytes', async () => {
-  const work = tempFolder('slipway-capture-');
-  const destination = pathToFileURL(join(work.path, 'capture')).href;
-  const store = new Artifacts({ defaultUrl: destination, s3Region: 'us-east-1' }).defaultStore;
+  const { work, destination, store } = captureDestination();
   const writer = new CaptureWriter({
     endpointName: 'shapes',
     config: {
@@ -160,9 +164,7 @@ test('each line is exactly the JSON that JSON.stringify makes of the record, wha
 });
 
 test('input-only and output-only capture write only that payload', async () => {
-  const work = tempFolder('slipway-capture-');
-  const destination = pathToFileURL(join(work.path, 'capture')).href;
-  const store = new Artifacts({ defaultUrl: destination, s3Region: 'us-east-1' }).defaultStore;
+  const { work, destination, store } = captureDestination();
   try {
     for (const mode of ['Input', 'Output'] as const) {
       const writer = new CaptureWriter({
