@@ -80,8 +80,6 @@ export function invokeEndpoint(router: EndpointRouter, invocation: Invocation): 
 /** An invocation waiting for its model: measures, captures and answers when the backend replies. */
 class InFlight implements InvokeListener {
   private readonly modelStarted = performance.now();
-  /** Answered already: a backend that throws after calling back must not answer twice. */
-  private ended = false;
 
   constructor(
     private readonly endpoint: LiveEndpoint,
@@ -93,8 +91,6 @@ class InFlight implements InvokeListener {
   ) {}
 
   invoked(error: Error | undefined, response: InvokeResponse | undefined): void {
-    if (this.ended) return;
-    this.ended = true;
     const { endpoint, variant, invocation } = this;
     const status = error ? (error instanceof BackendError ? error.status : 500) : 200;
     variant.metrics.observe(status, performance.now() - this.modelStarted, this.modelStarted - this.started);

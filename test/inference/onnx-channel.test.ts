@@ -166,6 +166,20 @@ describe('ONNX workers over the shared-memory channel', () => {
     }
   });
 
+  test('with no ready instance a request is refused with 503, through the listener, not thrown', async () => {
+    const backend = await OnnxBackend.start({ modelDir, instanceCount: 1 });
+    await backend.close();
+    const heard: Array<Error | undefined> = [];
+    backend.invokeThen(request(`${rows[0]}\n`), { invoked: (error) => heard.push(error) });
+    assert.equal(heard.length, 1, 'told at once');
+    assert.ok(heard[0] instanceof BackendError);
+    assert.equal(heard[0].status, 503);
+    await assert.rejects(backend.invoke(request(`${rows[0]}\n`)), {
+      status: 503,
+      message: 'no healthy instance',
+    });
+  });
+
   test('a worker that dies fails only its in-flight requests with 503, and is replaced', async () => {
     const backend = await OnnxBackend.start({ modelDir, instanceCount: 2 });
     try {

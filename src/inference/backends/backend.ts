@@ -24,7 +24,10 @@ export interface VariantBackend {
   /** True when at least one instance can take a request. */
   ready(): boolean;
   invoke(request: InvokeRequest): Promise<InvokeResponse>;
-  /** The same, callback-shaped, where the backend has it (the hot path's form: no promises). */
+  /**
+   * The same, callback-shaped, where the backend has it (the hot path's form: no promises). It
+   * reports every failure through the listener, never by throwing.
+   */
   invokeThen?(request: InvokeRequest, listener: InvokeListener): void;
   /** Open Inference Protocol: run named tensors (ONNX backends). */
   infer?(
@@ -49,14 +52,20 @@ export class BackendError extends Error {
 
 /** Runs a request on `backend` and tells `listener`, through the callback form when there is one. */
 export function invokeThen(backend: VariantBackend, request: InvokeRequest, listener: InvokeListener): void {
-  try {
-    if (backend.invokeThen) backend.invokeThen(request, listener);
-    else
-      backend.invoke(request).then(
-        (response) => listener.invoked(undefined, response),
-        (error) => listener.invoked(error, undefined),
-      );
-  } catch (error) {
-    listener.invoked(error as Error, undefined);
+  if (backend.invokeThen) {
+    backend.invokeThen(request, listener);
+    return;
   }
+  let answer: Promise<InvokeResponse>;
+  try {
+    answer = backend.invoke(request);
+  } catch (error) {
+    // A backend whose invoke throws before returning its promise.
+    listener.invoked(error as Error, undefined);
+    return;
+  }
+  answer.then(
+    (response) => listener.invoked(undefined, response),
+    (error) => listener.invoked(error, undefined),
+  );
 }

@@ -193,6 +193,10 @@ class OnnxInstance implements PoolInstance {
   }
 }
 
+function noHealthyInstance(): BackendError {
+  return new BackendError(503, 'no healthy instance');
+}
+
 export class OnnxBackend implements VariantBackend {
   private readonly pool: InstancePool<OnnxInstance>;
 
@@ -218,14 +222,19 @@ export class OnnxBackend implements VariantBackend {
     return this.pool.ready();
   }
 
-  /** The instance with the fewest requests in flight. */
-  private pick(): OnnxInstance {
+  /** The ready instance with the fewest requests in flight. */
+  private healthiest(): OnnxInstance | undefined {
     let best: OnnxInstance | undefined;
     for (const instance of this.pool.members) {
       if (instance.ready && (!best || instance.inFlight < best.inFlight)) best = instance;
     }
-    if (!best) throw new BackendError(503, 'no healthy instance');
     return best;
+  }
+
+  private pick(): OnnxInstance {
+    const instance = this.healthiest();
+    if (!instance) throw noHealthyInstance();
+    return instance;
   }
 
   invoke(request: InvokeRequest): Promise<InvokeResponse> {
@@ -237,7 +246,9 @@ export class OnnxBackend implements VariantBackend {
   }
 
   invokeThen(request: InvokeRequest, listener: InvokeListener): void {
-    this.pick().invokeThen(request, listener);
+    const instance = this.healthiest();
+    if (instance) instance.invokeThen(request, listener);
+    else listener.invoked(noHealthyInstance(), undefined);
   }
 
   infer(inputs: NonNullable<WorkerRequest['inputs']>): Promise<Outputs> {
