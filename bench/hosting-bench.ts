@@ -6,9 +6,11 @@
  *   scikit-learn model and handlers.
  * Each is driven to its peak: runs at several connection counts (a server that hands requests to a
  * model thread needs more in flight to fill its pipeline than one answering a constant, which does
- * best with few), and its peak is the best count's median over `rounds` rounds. Slipway and the
- * bare server take turns at every count (this machine's speed drifts by half within minutes).
- * Then each runs at 50% of its peak, at its peak's connection count, for the p99 latency.
+ * best with few), and its peak is the best count's median over `rounds` rounds. The counts must
+ * bracket every peak: a best count at the top of the sweep is flagged in the report, since the
+ * peak may lie beyond it. Slipway and the bare server take turns at every count (this machine's
+ * speed drifts by half within minutes). Then each runs at 50% of its peak, at its peak's
+ * connection count, for the p99 latency.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,14 +29,31 @@ const root = join(import.meta.dirname, '..');
 const token = 'slw_bench-token-0123456789abcdef';
 const row = 'Adelie,Torgersen,39.1,18.7,181,3750';
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,32,64,128').split(',').map(Number);
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,32,64,128,256').split(',').map(Number);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
 interface Load {
   requestsPerSecond: number;
   p99: number;
-  errors: number;
+  errors: Errors;
 }
+
+/** autocannon's failed requests by kind: no answer in time, an answer other than 2xx, a broken connection. */
+interface Errors {
+  timeouts: number;
+  non2xx: number;
+  connection: number;
+}
+
+function added(a: Errors, b: Errors): Errors {
+  return {
+    timeouts: a.timeouts + b.timeouts,
+    non2xx: a.non2xx + b.non2xx,
+    connection: a.connection + b.connection,
+  };
+}
+
+const noErrors: Errors = { timeouts: 0, non2xx: 0, connection: 0 };
 
 async function drive(target: Target, connections: number, rate?: number): Promise<Load> {
   const result = await autocannon({
@@ -49,7 +68,8 @@ async function drive(target: Target, connections: number, rate?: number): Promis
   return {
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
+    // autocannon counts timeouts among its errors.
+    errors: { timeouts: result.timeouts, non2xx: result.non2xx, connection: result.errors - result.timeouts },
   };
 }
 
@@ -87,7 +107,7 @@ interface Measured {
   peak: number;
   peakConnections: number;
   p99AtHalf: number;
-  errors: number;
+  errors: Errors;
 }
 
 /**
@@ -104,10 +124,10 @@ async function measure(targets: Target[], turns: number): Promise<Measured[]> {
   const measured: Measured[] = [];
   for (const [i, target] of targets.entries()) {
     const byConnections = new Map<number, number>();
-    let errors = 0;
+    let errors = noErrors;
     for (const [count, loads] of runs[i]!) {
       byConnections.set(count, median(loads.map((load) => load.requestsPerSecond)));
-      errors += loads.reduce((sum, load) => sum + load.errors, 0);
+      for (const load of loads) errors = added(errors, load.errors);
     }
     const [peakConnections, peak] = [...byConnections].reduce((best, entry) =>
       entry[1] > best[1] ? entry : best,
@@ -119,7 +139,7 @@ async function measure(targets: Target[], turns: number): Promise<Measured[]> {
       peak,
       peakConnections,
       p99AtHalf: half.p99,
-      errors: errors + half.errors,
+      errors: added(errors, half.errors),
     });
   }
   return measured;
@@ -248,21 +268,23 @@ export async function runHostingBench(): Promise<BenchResult> {
 
     const rows = [slipwayResult, bareResult, flaskResult].map(
       (r) =>
-        `| ${r.label} | ${Math.round(r.peak)} | ${r.peakConnections} | ${fixed(r.p99AtHalf, 1)} | ${r.errors} |`,
+        `| ${r.label} | ${Math.round(r.peak)} | ${r.peakConnections} | ${fixed(r.p99AtHalf, 1)} | ${r.errors.timeouts} / ${r.errors.non2xx} / ${r.errors.connection} |`,
     );
     const levels = connectionCounts.map((count) => {
       const slipwayRate = slipwayResult.byConnections.get(count)!;
       const bareRate = bareResult.byConnections.get(count)!;
       return `| ${count} | ${Math.round(slipwayRate)} | ${Math.round(bareRate)} | ${fixed(slipwayRate / bareRate)}× |`;
     });
+    const topCount = Math.max(...connectionCounts);
+    const atTop = [slipwayResult, bareResult, flaskResult].filter((r) => r.peakConnections === topCount);
     const ofBare = slipwayResult.peak / bareResult.peak;
     const ofFlask = slipwayResult.peak / flaskResult.peak;
     return {
       title: 'Endpoint throughput and latency (autocannon)',
       markdown: [
-        `One CSV row per request, ${durationSeconds} s per run. Each server's peak is its best connection count (of ${connectionCounts.join(', ')}), the median of ${rounds} rounds in which Slipway and the bare server take turns (Flask: one round). p99 measured at 50% of each server's own peak, at that peak's connection count.`,
+        `One CSV row per request, ${durationSeconds} s per run. Each server's peak is its best connection count (of ${connectionCounts.join(', ')}), the median of ${rounds} rounds in which Slipway and the bare server take turns (Flask: one round). p99 measured at 50% of each server's own peak, at that peak's connection count. gunicorn's sync workers close the connection after every answer, so autocannon meets resets (connection errors) on Flask at every count.`,
         '',
-        '| server | peak requests/s | at connections | p99 at 50% load (ms) | errors |',
+        '| server | peak requests/s | at connections | p99 at 50% load (ms) | errors: timeouts / non-2xx / connection |',
         '| --- | --- | --- | --- | --- |',
         ...rows,
         '',
@@ -271,6 +293,12 @@ export async function runHostingBench(): Promise<BenchResult> {
         ...levels,
         '',
         `Slipway / bare node:http, peak against peak: **${fixed(ofBare)}×** (target ≥ 0.6×). Slipway / Flask+gunicorn: **${fixed(ofFlask)}×** (target ≥ 10×).`,
+        ...(atTop.length > 0
+          ? [
+              '',
+              `Peaked at the top of the sweep (${topCount} connections), so the peak may lie beyond it: ${atTop.map((r) => r.label).join('; ')}.`,
+            ]
+          : []),
       ].join('\n'),
     };
   } finally {

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatPredictions, parseCsv } from '../../src/inference/payload.ts';
+import { OnnxPredictions } from '../../src/inference/backends/onnx-model.ts';
+import { formatPredictions, parseCsv, recordRows } from '../../src/inference/payload.ts';
 
 const awkward: Array<Record<string, unknown>> = [
   { label: 'male', probabilities: [0.187654, 0.812346] },
@@ -23,14 +24,14 @@ const awkward: Array<Record<string, unknown>> = [
 ];
 
 test('JSON predictions are byte for byte what JSON.stringify writes', () => {
-  const formatted = formatPredictions(awkward, 'application/json');
+  const formatted = formatPredictions(recordRows(awkward), 'application/json');
   assert.equal(formatted.contentType, 'application/json');
   assert.equal(formatted.body, JSON.stringify({ predictions: awkward }));
-  assert.equal(formatPredictions([], 'application/json').body, '{"predictions":[]}');
+  assert.equal(formatPredictions(recordRows([]), 'application/json').body, '{"predictions":[]}');
 });
 
 test('JSON Lines predictions are one JSON.stringify line per record', () => {
-  const formatted = formatPredictions(awkward, 'application/jsonlines');
+  const formatted = formatPredictions(recordRows(awkward), 'application/jsonlines');
   assert.equal(formatted.contentType, 'application/jsonlines');
   assert.equal(formatted.body, `${awkward.map((record) => JSON.stringify(record)).join('\n')}\n`);
 });
@@ -40,4 +41,67 @@ test('CSV rows: CRLF and LF line ends, blank lines skipped, quoted fields, numbe
     [1, 'a', 2.5],
     ['x, y', null, -3],
   ]);
+});
+
+test('CSV predictions: one line per record, lists spread, fields with commas or quotes quoted', () => {
+  const formatted = formatPredictions(
+    recordRows([
+      { label: 'male', probabilities: [0.25, 0.75] },
+      { label: 'a, "b"', probabilities: [Number.NaN, 1] },
+      { prediction: -1.5 },
+    ]),
+    'text/csv',
+  );
+  assert.equal(formatted.contentType, 'text/csv');
+  assert.equal(formatted.body, 'male,0.25,0.75\n"a, ""b""",NaN,1\n-1.5\n');
+});
+
+// A classifier's and two regressors' outputs, with the values that trip hand-written JSON.
+const classifier = new OnnxPredictions(4, {
+  labels: ['male', 'quote " and \\ and \n', 'é 😀', 'male'],
+  probabilities: Float32Array.from([0.1, 0.9, Number.NaN, 1, Number.POSITIVE_INFINITY, -0, 1e-7, 1.5e21]),
+  classes: 2,
+  width: 1,
+});
+const numericLabels = new OnnxPredictions(2, {
+  labels: BigInt64Array.from([3n, -1n]),
+  probabilities: Float32Array.from([0.123456789, 0.876543211]),
+  classes: 1,
+  width: 1,
+});
+const regressor = new OnnxPredictions(2, {
+  prediction: Float32Array.from([2.5, Number.NaN]),
+  classes: 1,
+  width: 1,
+});
+const multiOutput = new OnnxPredictions(2, {
+  prediction: Float32Array.from([1, 2, 3, 4, 5, Number.NEGATIVE_INFINITY]),
+  classes: 1,
+  width: 3,
+});
+
+test('model outputs are written as exactly the text of their records, in every format', () => {
+  for (const outputs of [classifier, numericLabels, regressor, multiOutput]) {
+    const records = Array.from({ length: outputs.length }, (_, row) => outputs.record(row));
+    for (const accept of ['application/json', 'application/jsonlines', 'text/csv']) {
+      assert.deepEqual(formatPredictions(outputs, accept), formatPredictions(recordRows(records), accept));
+    }
+    assert.equal(
+      formatPredictions(outputs, 'application/json').body,
+      JSON.stringify({ predictions: records }),
+    );
+  }
+  assert.deepEqual(numericLabels.record(0), { label: 3, probabilities: [0.123457] });
+  assert.deepEqual(multiOutput.record(1), { prediction: [4, 5, Number.NEGATIVE_INFINITY] });
+});
+
+test('a batch is answered request by request: rows from…to of the model outputs', () => {
+  const records = Array.from({ length: classifier.length }, (_, row) => classifier.record(row));
+  for (const accept of ['application/json', 'application/jsonlines', 'text/csv']) {
+    assert.deepEqual(
+      formatPredictions(classifier, accept, 1, 3),
+      formatPredictions(recordRows(records.slice(1, 3)), accept),
+    );
+  }
+  assert.equal(formatPredictions(classifier, 'application/json', 2, 2).body, '{"predictions":[]}');
 });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { HostingErrors } from '../../hosting/errors.ts';
-import type { Cell, Row } from '../payload.ts';
+import { type Cell, csvValue, type PredictionRows, type Row, valueJson } from '../payload.ts';
 
 interface InputDescription {
   name: string;
@@ -79,10 +79,18 @@ export class OnnxModel {
   }
 
   /** One prediction per row: `{label, probabilities}` for classifiers, `{prediction}` for regressors. */
-  async predict(rows: Row[], columnNames?: string[]): Promise<Array<Record<string, unknown>>> {
+  async predict(rows: Row[], columnNames?: string[]): Promise<OnnxPredictions> {
     const feeds = this.metadata ? this.featureFeeds(rows, columnNames) : this.plainFeed(rows);
     const results = await this.session.run(feeds);
-    return this.toPredictions(results, rows.length);
+    const prediction =
+      results.prediction ?? (this.metadata ? undefined : results[this.session.outputNames[0]!]);
+    return new OnnxPredictions(rows.length, {
+      labels: results.label?.data,
+      probabilities: results.probabilities?.data as Float32Array | undefined,
+      classes: results.probabilities?.dims[1] ?? 1,
+      prediction: prediction?.data as Float32Array | undefined,
+      width: prediction?.dims[1] ?? 1,
+    });
   }
 
   /** Runs raw named tensors (Open Inference Protocol). */
@@ -153,31 +161,6 @@ export class OnnxModel {
     });
     return { [this.session.inputNames[0]!]: new ort.Tensor('float32', data, [rows.length, width]) };
   }
-
-  private toPredictions(
-    results: ort.InferenceSession.OnnxValueMapType,
-    count: number,
-  ): Array<Record<string, unknown>> {
-    const predictions: Array<Record<string, unknown>> = [];
-    const label = results.label;
-    const probabilities = results.probabilities;
-    const prediction =
-      results.prediction ?? (this.metadata ? undefined : results[this.session.outputNames[0]!]);
-    const classes = probabilities ? (probabilities.dims[1] ?? 1) : 0;
-    const probabilityData = probabilities?.data as Float32Array | undefined;
-    const predictionData = prediction?.data as Float32Array | undefined;
-    const width = prediction ? (prediction.dims[1] ?? 1) : 0;
-    for (let r = 0; r < count; r++) {
-      const out: Record<string, unknown> = {};
-      if (label) out.label = normalise(label.data[r]);
-      if (probabilityData) out.probabilities = rounded(probabilityData, r * classes, classes);
-      if (predictionData) {
-        out.prediction = width === 1 ? round(predictionData[r]!) : rounded(predictionData, r * width, width);
-      }
-      predictions.push(out);
-    }
-    return predictions;
-  }
 }
 
 function cellOf(
@@ -208,11 +191,82 @@ function normalise(value: unknown): unknown {
   return typeof value === 'bigint' ? Number(value) : value;
 }
 
+/** A model's output tensors, by row. */
+interface Outputs {
+  /** A classifier's label per row. */
+  labels?: ArrayLike<unknown>;
+  /** A classifier's `classes` probabilities per row. */
+  probabilities?: Float32Array;
+  classes: number;
+  /** A regressor's `width` values per row (one value is written as a number, more as a list). */
+  prediction?: Float32Array;
+  width: number;
+}
+
+/**
+ * Predictions straight from the output tensors: each row's record is `{label, probabilities}`
+ * (classifiers) or `{prediction}` (regressors), and it is written as JSON or CSV without being
+ * built — per request on the worker, that was about 0.4 µs a row against 0.07 (measured).
+ */
+export class OnnxPredictions implements PredictionRows {
+  /** Labels' JSON, by label: a model has a handful of classes. */
+  private readonly labelJson = new Map<unknown, string>();
+
+  constructor(
+    readonly length: number,
+    private readonly outputs: Outputs,
+  ) {}
+
+  record(row: number): Record<string, unknown> {
+    const { labels, probabilities, classes, prediction, width } = this.outputs;
+    const record: Record<string, unknown> = {};
+    if (labels) record.label = normalise(labels[row]);
+    if (probabilities) record.probabilities = rounded(probabilities, row * classes, classes);
+    if (prediction)
+      record.prediction = width === 1 ? round(prediction[row]!) : rounded(prediction, row * width, width);
+    return record;
+  }
+
+  json(row: number): string {
+    const { labels, probabilities, classes, prediction, width } = this.outputs;
+    let text = '{';
+    if (labels) text += `"label":${this.labelText(labels[row])}`;
+    if (probabilities)
+      text += `${text.length > 1 ? ',' : ''}"probabilities":${roundedJson(probabilities, row * classes, classes)}`;
+    if (prediction) {
+      text += `${text.length > 1 ? ',' : ''}"prediction":${
+        width === 1 ? valueJson(round(prediction[row]!)) : roundedJson(prediction, row * width, width)
+      }`;
+    }
+    return `${text}}`;
+  }
+
+  csv(row: number): string {
+    return Object.values(this.record(row)).map(csvValue).join(',');
+  }
+
+  private labelText(label: unknown): string {
+    let text = this.labelJson.get(label);
+    if (text === undefined) {
+      text = valueJson(normalise(label));
+      if (this.labelJson.size < 1000) this.labelJson.set(label, text);
+    }
+    return text;
+  }
+}
+
 /** `count` values from `start`, rounded (a plain loop: this runs per row on the serving path). */
 function rounded(data: Float32Array, start: number, count: number): number[] {
   const values = new Array<number>(count);
   for (let i = 0; i < count; i++) values[i] = round(data[start + i]!);
   return values;
+}
+
+/** JSON of `rounded(data, start, count)`. */
+function roundedJson(data: Float32Array, start: number, count: number): string {
+  let text = '[';
+  for (let i = 0; i < count; i++) text += (i > 0 ? ',' : '') + valueJson(round(data[start + i]!));
+  return `${text}]`;
 }
 
 /** Float32 noise (0.10000000149) helps nobody reading a prediction. */

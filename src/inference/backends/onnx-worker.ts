@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isSlipwayError } from '../../core/errors.ts';
-import { formatPredictions, parseRows, type Row } from '../payload.ts';
+import { formatPredictions, type PredictionRows, parseRows, type Row } from '../payload.ts';
 import { doorbell, type WorkerReply, type WorkerRequest } from './onnx-messages.ts';
 import { OnnxModel } from './onnx-model.ts';
 import { type ChannelShape, WorkerEnd } from './shared-channel.ts';
@@ -101,9 +101,10 @@ function fail(job: Job, error: unknown): void {
   } else replies.push({ id: job.id, ok: false, status, message });
 }
 
-function answer(job: Job, predictions: Array<Record<string, unknown>>): void {
+/** Answers `job` with predictions `from`…`to`. */
+function answer(job: Job, predictions: PredictionRows, from = 0, to = predictions.length): void {
   try {
-    const formatted = formatPredictions(predictions, job.accept!);
+    const formatted = formatPredictions(predictions, job.accept!, from, to);
     succeed(job, formatted.body, formatted.contentType);
   } catch (error) {
     fail(job, error);
@@ -128,7 +129,7 @@ async function runBatch(jobs: Job[]): Promise<void> {
   }
   if (together.length === 1) return runAlone(together[0]!);
   if (together.length === 0) return;
-  let predictions: Array<Record<string, unknown>>;
+  let predictions: PredictionRows;
   try {
     predictions = await model.predict(together.flatMap((p) => p.rows));
   } catch {
@@ -138,13 +139,13 @@ async function runBatch(jobs: Job[]): Promise<void> {
   }
   let offset = 0;
   for (const pending of together) {
-    answer(pending.job, predictions.slice(offset, offset + pending.rows.length));
+    answer(pending.job, predictions, offset, offset + pending.rows.length);
     offset += pending.rows.length;
   }
 }
 
 async function runAlone(pending: Pending): Promise<void> {
-  let predictions: Array<Record<string, unknown>>;
+  let predictions: PredictionRows;
   try {
     predictions = await model.predict(pending.rows, pending.columns);
   } catch (error) {
