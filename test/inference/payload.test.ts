@@ -105,3 +105,65 @@ test('a batch is answered request by request: rows from…to of the model output
   }
   assert.equal(formatPredictions(classifier, 'application/json', 2, 2).body, '{"predictions":[]}');
 });
+
+/** CSV as the reader is specified: split into lines, then fields; a number where Number reads one. */
+function specifiedCsv(body: string): unknown[][] {
+  const cell = (text: string) => {
+    const trimmed = text.trim();
+    if (trimmed === '') return null;
+    return Number.isNaN(Number(trimmed)) ? trimmed : Number(trimmed);
+  };
+  return body
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split(',').map(cell));
+}
+
+test('CSV without quotes reads exactly as split into lines and fields, whatever the mix', () => {
+  const pieces = [
+    'a',
+    '1',
+    ' 2.5 ',
+    '',
+    ',',
+    ',',
+    '\n',
+    '\r\n',
+    '\r',
+    ' ',
+    'Infinity',
+    '0x1f',
+    '-',
+    'é',
+    '\t',
+  ];
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  let compared = 0;
+  for (let i = 0; i < 3000; i++) {
+    let body = '';
+    const length = Math.floor(random() * 12);
+    for (let j = 0; j < length; j++) body += pieces[Math.floor(random() * pieces.length)];
+    const expected = specifiedCsv(body);
+    if (expected.length === 0) {
+      assert.throws(() => parseCsv(body), /no rows/, JSON.stringify(body));
+      continue;
+    }
+    assert.deepEqual(parseCsv(body), expected, JSON.stringify(body));
+    compared++;
+  }
+  assert.ok(compared > 1000);
+});
+
+test('CSV: a quoted line among plain ones, and an unclosed quote named by its line', () => {
+  assert.deepEqual(parseCsv('1,2\n"a,b",3\n4,5'), [
+    [1, 2],
+    ['a,b', 3],
+    [4, 5],
+  ]);
+  assert.throws(() => parseCsv('1,2\n\n"open,3\n'), /row 3: a quoted field is not closed/);
+});
