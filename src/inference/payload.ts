@@ -116,6 +116,10 @@ function splitCsvLine(line: string, lineNumber: number): string[] {
 function csvCell(text: string): Cell {
   const trimmed = text.trim();
   if (trimmed === '') return null;
+  // Number() reads nothing that starts with a letter but Infinity, and it is slow to say so:
+  // labels (most CSV text) skip it.
+  const lowerFirst = trimmed.charCodeAt(0) | 0x20;
+  if (lowerFirst >= 0x61 && lowerFirst <= 0x7a && lowerFirst !== 0x69) return trimmed;
   const number = Number(trimmed);
   return Number.isNaN(number) ? trimmed : number;
 }
