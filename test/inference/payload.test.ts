@@ -1,39 +1,38 @@
 /**
- * Predictions are written by hand on the serving path (JSON.stringify's generic walk cost several
- * times more); these check the text is exactly what JSON.stringify makes, whatever the values.
+ * Request bodies and predictions. Predictions are written by hand on the serving path
+ * (JSON.stringify's generic walk cost several times more); these check the text is exactly what
+ * JSON.stringify makes of the same records, whatever the values. CSV is scanned in place; these
+ * check it reads as splitting into lines and fields does.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OnnxPredictions } from '../../src/inference/backends/onnx-model.ts';
-import { formatPredictions, parseCsv, recordRows } from '../../src/inference/payload.ts';
+import { csvValue, formatPredictions, type PredictionRows, parseCsv } from '../../src/inference/payload.ts';
 
-const awkward: Array<Record<string, unknown>> = [
-  { label: 'male', probabilities: [0.187654, 0.812346] },
-  { label: 3, probabilities: [1e-7, 0.9999999, 1.5e21] },
-  { prediction: -0.5 },
-  { prediction: [1, 2.25, -3e-9] },
-  { label: 'quote " back \\ slash \n newline \u0001 control é 😀', probabilities: [] },
-  {
-    prediction: Number.NaN,
-    other: Number.POSITIVE_INFINITY,
-    list: [Number.NEGATIVE_INFINITY, undefined, null],
-  },
-  { skipped: undefined, flag: true, nothing: null, nested: { a: [1, 'b'] } },
-  { '1': 'integer-like key first', label: 'then the rest', '"odd key"': 0 },
-  {},
-];
+/** Plain records as PredictionRows: each row written by JSON.stringify, and as CSV field by field. */
+function recordRows(records: Array<Record<string, unknown>>): PredictionRows {
+  return {
+    length: records.length,
+    json: (row) => JSON.stringify(records[row]),
+    csv: (row) => Object.values(records[row]!).map(csvValue).join(','),
+  };
+}
 
-test('JSON predictions are byte for byte what JSON.stringify writes', () => {
-  const formatted = formatPredictions(recordRows(awkward), 'application/json');
+const records = [{ label: 'male', probabilities: [0.25, 0.75] }, { prediction: -0.5 }, {}];
+
+test('JSON predictions: the rows inside {"predictions": […]}, as JSON.stringify writes the whole', () => {
+  const formatted = formatPredictions(recordRows(records), 'application/json');
   assert.equal(formatted.contentType, 'application/json');
-  assert.equal(formatted.body, JSON.stringify({ predictions: awkward }));
+  assert.equal(formatted.body, JSON.stringify({ predictions: records }));
   assert.equal(formatPredictions(recordRows([]), 'application/json').body, '{"predictions":[]}');
+  assert.equal(formatPredictions(recordRows(records), '*/*').body, formatted.body);
 });
 
-test('JSON Lines predictions are one JSON.stringify line per record', () => {
-  const formatted = formatPredictions(recordRows(awkward), 'application/jsonlines');
+test('JSON Lines predictions: one line per row and a final newline', () => {
+  const formatted = formatPredictions(recordRows(records), 'application/jsonlines');
   assert.equal(formatted.contentType, 'application/jsonlines');
-  assert.equal(formatted.body, `${awkward.map((record) => JSON.stringify(record)).join('\n')}\n`);
+  assert.equal(formatted.body, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+  assert.throws(() => formatPredictions(recordRows(records), 'application/xml'), /application\/xml/);
 });
 
 test('CSV rows: CRLF and LF line ends, blank lines skipped, quoted fields, numbers and labels', () => {
