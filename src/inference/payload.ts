@@ -238,6 +238,7 @@ export function valueJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** A record's value as CSV fields: lists spread, text with a comma, quote or newline quoted. */
 export function csvValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(csvValue).join(',');
   if (typeof value === 'string' && /[",\n]/.test(value)) return `"${value.replace(/"/g, '""')}"`;
