@@ -255,7 +255,7 @@ export class OnnxPredictions implements PredictionRows {
   }
 }
 
-/** `count` values from `start`, rounded (a plain loop: this runs per row on the serving path). */
+/** `count` values from `start`, rounded. */
 function rounded(data: Float32Array, start: number, count: number): number[] {
   const values = new Array<number>(count);
   for (let i = 0; i < count; i++) values[i] = round(data[start + i]!);
