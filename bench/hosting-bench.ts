@@ -45,15 +45,15 @@ interface Errors {
   connection: number;
 }
 
-function added(a: Errors, b: Errors): Errors {
-  return {
-    timeouts: a.timeouts + b.timeouts,
-    non2xx: a.non2xx + b.non2xx,
-    connection: a.connection + b.connection,
-  };
+function totalErrors(loads: Load[]): Errors {
+  const total: Errors = { timeouts: 0, non2xx: 0, connection: 0 };
+  for (const { errors } of loads) {
+    total.timeouts += errors.timeouts;
+    total.non2xx += errors.non2xx;
+    total.connection += errors.connection;
+  }
+  return total;
 }
-
-const noErrors: Errors = { timeouts: 0, non2xx: 0, connection: 0 };
 
 async function drive(target: Target, connections: number, rate?: number): Promise<Load> {
   const result = await autocannon({
@@ -124,10 +124,8 @@ async function measure(targets: Target[], turns: number): Promise<Measured[]> {
   const measured: Measured[] = [];
   for (const [i, target] of targets.entries()) {
     const byConnections = new Map<number, number>();
-    let errors = noErrors;
     for (const [count, loads] of runs[i]!) {
       byConnections.set(count, median(loads.map((load) => load.requestsPerSecond)));
-      for (const load of loads) errors = added(errors, load.errors);
     }
     const [peakConnections, peak] = [...byConnections].reduce((best, entry) =>
       entry[1] > best[1] ? entry : best,
@@ -139,7 +137,7 @@ async function measure(targets: Target[], turns: number): Promise<Measured[]> {
       peak,
       peakConnections,
       p99AtHalf: half.p99,
-      errors: added(errors, half.errors),
+      errors: totalErrors([...[...runs[i]!.values()].flat(), half]),
     });
   }
   return measured;
