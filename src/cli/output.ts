@@ -9,17 +9,22 @@ export const colour = {
   yellow: (text: string) => (useColour() ? `\x1b[33m${text}\x1b[39m` : text),
 };
 
+/** `currentEndpointConfigName` → `CURRENT-ENDPOINT-CONFIG-NAME`: words stay apart, a header stays one cell. */
+function headerText(column: string): string {
+  return column.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toUpperCase();
+}
+
 export function formatTable(rows: Array<Record<string, unknown>>, columns: string[]): string {
   const cells = rows.map((row) => columns.map((column) => cellText(row[column])));
   const widths = columns.map((column, index) =>
-    Math.max(column.length, ...cells.map((row) => row[index]!.length)),
+    Math.max(headerText(column).length, ...cells.map((row) => row[index]!.length)),
   );
   const line = (values: string[]) =>
     values
       .map((value, index) => value.padEnd(widths[index]!))
       .join('  ')
       .trimEnd();
-  return [colour.bold(line(columns.map((c) => c.toUpperCase()))), ...cells.map(line)].join('\n');
+  return [colour.bold(line(columns.map(headerText))), ...cells.map(line)].join('\n');
 }
 
 function cellText(value: unknown): string {

@@ -15,7 +15,7 @@ import {
   EndpointConfigStep,
   EndpointStep,
   ExecutionInput,
-  Fail,
+  failWithCaughtError,
   LambdaStep,
   ModelStep,
   type Placeholder,
@@ -32,10 +32,7 @@ const input = new ExecutionInput({
 const state = new StepInput();
 const code = pathToFileURL(join(import.meta.dirname, '..', '..', 'penguins', 'code')).href;
 
-const failed = new Fail('PipelineFailed', {
-  error: 'Pipeline.Failed',
-  cause: 'a step failed after its retries',
-});
+const failed = failWithCaughtError();
 const retry = () =>
   new Retry({ errorEquals: ['States.TaskFailed'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2 });
 const catchAll = () => new Catch({ errorEquals: ['States.ALL'], next: failed, resultPath: '$.error' });

@@ -15,6 +15,7 @@ import {
   ChoiceRule,
   ExecutionInput,
   Fail,
+  failWithCaughtError,
   LambdaStep,
   type Placeholder,
   Retry,
@@ -24,10 +25,7 @@ import {
 } from '../../../src/workflows/sdk/index.ts';
 
 const input = new ExecutionInput({ schema: { JobName: 'string', DataUri: 'string' } });
-const failed = new Fail('PipelineFailed', {
-  error: 'Pipeline.Failed',
-  cause: 'a step failed after its retries',
-});
+const failed = failWithCaughtError();
 const retry = () =>
   new Retry({ errorEquals: ['States.TaskFailed'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2 });
 const catchAll = () => new Catch({ errorEquals: ['States.ALL'], next: failed, resultPath: '$.error' });

@@ -3,7 +3,12 @@
  * on a terminal (a line per change otherwise), until the execution ends.
  */
 import type { SlipwayClient } from '../../sdk/client.ts';
-import { type StateStatus, stateStatuses } from '../../workflows/sdk/graph-model.ts';
+import {
+  type StateFailure,
+  type StateStatus,
+  stateFailures,
+  stateStatuses,
+} from '../../workflows/sdk/graph-model.ts';
 import { colour } from '../output.ts';
 import { elapsed } from '../progress.ts';
 
@@ -25,7 +30,7 @@ export async function fetchHistory(client: SlipwayClient, execution: string): Pr
 
 const marks: Record<StateStatus, (text: string) => string> = {
   succeeded: (t) => colour.green(`✔ ${t}`),
-  caught: (t) => colour.yellow(`✔ ${t}`),
+  caught: (t) => colour.yellow(`↪ ${t}`),
   failed: (t) => colour.red(`✘ ${t}`),
   running: (t) => colour.bold(`▶ ${t}`),
   'not-started': (t) => colour.dim(`· ${t}`),
@@ -34,14 +39,27 @@ const marks: Record<StateStatus, (text: string) => string> = {
 /** The progress lines: states in the order they were first entered, then the rest of the definition. */
 export function progressLines(execution: Described, events: Described[], stateNames: string[]): string[] {
   const statuses = stateStatuses(events as never);
+  const failures = stateFailures(events as never);
   const order = [...statuses.keys(), ...stateNames.filter((name) => !statuses.has(name))];
-  const lines = order.map((name) => {
+  const lines = order.flatMap((name) => {
     const status = statuses.get(name) ?? 'not-started';
-    return `  ${marks[status](name.padEnd(32))} ${status}`;
+    const line = `  ${marks[status](name.padEnd(32))} ${status}`;
+    const failure = failures.get(name);
+    // A caught or failed state shows the error it met, so the cause is never only in the history.
+    return failure && (status === 'caught' || status === 'failed')
+      ? [line, colour.dim(`      ${failureText(failure)}`)]
+      : [line];
   });
   const took = elapsed(execution.startDate, execution.stopDate);
-  const head = `${execution.name}  ${execution.status}  ${took}${execution.error ? `  ${execution.error}: ${execution.cause ?? ''}` : ''}`;
+  const head = `${execution.name}  ${execution.status}  ${took}${execution.error !== undefined || execution.cause !== undefined ? `  ${failureText({ error: execution.error ?? '', cause: execution.cause ?? '' })}` : ''}`;
   return [head, ...lines];
+}
+
+/** `error: cause` on one line, the cause cut to a screen's width. */
+export function failureText(failure: StateFailure, width = 160): string {
+  const cause = failure.cause.replace(/\s+/g, ' ').trim();
+  const text = [failure.error, cause].filter(Boolean).join(': ');
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
 function allStateNames(definition: Described): string[] {

@@ -1,9 +1,10 @@
 /** `slipway executions list|describe|watch`: workflow executions. */
 import type { Command } from 'commander';
+import { stateFailures, stateStatuses } from '../../workflows/sdk/graph-model.ts';
 import { clientFor, globalsOf } from '../context.ts';
-import { formatTable, printJson } from '../output.ts';
+import { colour, formatTable, printJson } from '../output.ts';
 import { elapsed } from '../progress.ts';
-import { watchExecution } from './executions-watch.ts';
+import { failureText, fetchHistory, watchExecution } from './executions-watch.ts';
 
 type Described = Record<string, any>;
 
@@ -29,7 +30,10 @@ export function registerExecutions(program: Command) {
         status: e.status,
         started: e.startDate,
         elapsed: elapsed(e.startDate, e.stopDate),
-        error: e.error,
+        error:
+          e.error !== undefined || e.cause !== undefined
+            ? failureText({ error: e.error ?? '', cause: e.cause ?? '' }, 80)
+            : undefined,
       }));
       process.stdout.write(
         `${formatTable(rows, ['name', 'workflow', 'status', 'started', 'elapsed', 'error'])}\n`,
@@ -38,13 +42,34 @@ export function registerExecutions(program: Command) {
 
   executions
     .command('describe <name>')
-    .description('show an execution: status, input, output, error')
+    .description(
+      'show an execution: status, the error and cause of each failed or caught state, input, output',
+    )
     .action(async (name: string, _options, command: Command) => {
-      const described = await clientFor(command).get<Described>(
-        `/api/v1/executions/${encodeURIComponent(name)}`,
-      );
+      const client = clientFor(command);
+      const described = await client.get<Described>(`/api/v1/executions/${encodeURIComponent(name)}`);
+      const history = await fetchHistory(client, name);
+      const statuses = stateStatuses(history as never);
+      const failures = [...stateFailures(history as never)].map(([state, failure]) => ({
+        state,
+        status: statuses.get(state) ?? 'failed',
+        ...failure,
+      }));
       const parse = (text?: string) => (text === undefined ? undefined : JSON.parse(text));
-      printJson({ ...described, input: parse(described.input), output: parse(described.output) });
+      const input = parse(described.input);
+      const output = parse(described.output);
+      if (globalsOf(command).json) return printJson({ ...described, input, output, failures });
+      const lines = [
+        `${colour.bold(described.name)}  ${described.status}  workflow ${described.workflowName} (revision ${described.workflowRevision})`,
+        `started ${described.startDate}${described.stopDate ? `, stopped ${described.stopDate}` : ''} (${elapsed(described.startDate, described.stopDate)})`,
+      ];
+      if (described.error !== undefined) lines.push(`error: ${described.error}`);
+      if (described.cause) lines.push(`cause: ${described.cause}`);
+      for (const failure of failures)
+        lines.push(`${failure.status} in ${failure.state}: ${failureText(failure, 400)}`);
+      lines.push(`input: ${JSON.stringify(input)}`);
+      if (output !== undefined) lines.push(`output: ${JSON.stringify(output)}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 
   executions

@@ -94,9 +94,45 @@ function ruleLabel(rule: Record<string, unknown>): string {
 
 interface AnyEvent {
   type: string;
-  details?: { name?: string };
+  details?: { name?: string; error?: string; cause?: string };
   stateEnteredEventDetails?: { name?: string };
   stateExitedEventDetails?: { name?: string };
+  [detailsKey: string]: unknown;
+}
+
+export interface StateFailure {
+  error: string;
+  cause: string;
+}
+
+/** Events that carry a state's failure (its error name and cause). */
+const failureEvents =
+  /^(Task(Failed|TimedOut)|(Map|Parallel)StateFailed|MapRunFailed|Execution(Failed|TimedOut))$/;
+
+/**
+ * The last failure of each state by name, from history events: what a Catch swallowed and what
+ * ended the execution, so a human sees the real error where a state is drawn as caught or failed.
+ */
+export function stateFailures(events: AnyEvent[]): Map<string, StateFailure> {
+  const failures = new Map<string, StateFailure>();
+  let current = '';
+  for (const event of events) {
+    if (event.type.endsWith('StateEntered'))
+      current = event.stateEnteredEventDetails?.name ?? event.details?.name ?? current;
+    else if (failureEvents.test(event.type) && current) {
+      const details = (event.details ?? Object.values(event).find(isFailureDetails) ?? {}) as {
+        error?: string;
+        cause?: string;
+      };
+      if (details.error === undefined && details.cause === undefined) continue;
+      failures.set(current, { error: details.error ?? '', cause: details.cause ?? '' });
+    }
+  }
+  return failures;
+}
+
+function isFailureDetails(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ('error' in value || 'cause' in value);
 }
 
 /** The status of each state by name, from history events (the API's shape or the engine's). */

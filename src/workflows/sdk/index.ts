@@ -6,13 +6,19 @@
 export { Chain } from './chain.ts';
 export { ChoiceRule } from './choice-rule.ts';
 export { toCloudFormationTemplate } from './cloudformation.ts';
-export { buildGraph, type StateStatus, stateStatuses } from './graph-model.ts';
+export {
+  buildGraph,
+  type StateFailure,
+  type StateStatus,
+  stateFailures,
+  stateStatuses,
+} from './graph-model.ts';
 export { ExecutionInput, Placeholder, StepInput } from './placeholders.ts';
 export { renderMermaid } from './render-mermaid.ts';
 export { renderSvg } from './render-svg.ts';
 export { Catch, Retry } from './retry-catch.ts';
 export { Choice } from './steps/choice.ts';
-export { Fail } from './steps/fail.ts';
+export { Fail, type FailOptions, failWithCaughtError } from './steps/fail.ts';
 export {
   EndpointConfigStep,
   EndpointStep,

@@ -6,7 +6,7 @@
 import { Chain } from '../chain.ts';
 import { ExecutionInput, Placeholder } from '../placeholders.ts';
 import { Catch, Retry } from '../retry-catch.ts';
-import { Fail } from '../steps/fail.ts';
+import { failWithCaughtError } from '../steps/fail.ts';
 import { EndpointConfigStep, EndpointStep, ModelStep } from '../steps/hosting-steps.ts';
 import type { Step } from '../steps/step.ts';
 import { type EstimatorLike, TrainingStep } from '../steps/training-step.ts';
@@ -28,10 +28,7 @@ export class InferencePipeline extends Workflow {
 
   constructor(options: InferencePipelineOptions) {
     const input = InferencePipeline.executionInput();
-    const failed = new Fail('PipelineFailed', {
-      error: 'Pipeline.Failed',
-      cause: 'a step failed after its retries',
-    });
+    const failed = failWithCaughtError();
     const guarded = <T extends Step>(step: T): T =>
       step
         .addRetry(

@@ -7,7 +7,7 @@
 import { Chain } from '../chain.ts';
 import { ExecutionInput } from '../placeholders.ts';
 import { Catch, Retry } from '../retry-catch.ts';
-import { Fail } from '../steps/fail.ts';
+import { failWithCaughtError } from '../steps/fail.ts';
 import { LambdaStep } from '../steps/lambda-step.ts';
 import type { Step } from '../steps/step.ts';
 import { Succeed } from '../steps/succeed.ts';
@@ -32,10 +32,7 @@ export class TrainingPipeline extends Workflow {
 
   constructor(options: TrainingPipelineOptions) {
     const input = TrainingPipeline.executionInput();
-    const failed = new Fail('PipelineFailed', {
-      error: 'Pipeline.Failed',
-      cause: 'a step failed after its retries',
-    });
+    const failed = failWithCaughtError();
     const guarded = <T extends Step>(step: T): T =>
       step
         .addRetry(
