@@ -12,6 +12,7 @@ import { validate } from '../../core/schema.ts';
 import type { ResourceRecord, Store } from '../../store/store.ts';
 import type { ExecutionService } from '../execution-service.ts';
 import type { WorkflowService } from '../workflow-service.ts';
+import { checkInputTemplate, executionInput } from './input-template.ts';
 import { checkSchedule } from './schedule.ts';
 import { type TriggerSpec, TriggerSpecSchema, type TriggerStatus, triggerKind } from './types.ts';
 
@@ -45,6 +46,7 @@ export class TriggerService {
     const kinds = [spec.schedule, spec.event, spec.webhook ? true : undefined].filter((k) => k !== undefined);
     if (kinds.length !== 1) throw invalid('schedule', 'give exactly one of schedule, event or webhook: true');
     if (spec.schedule) checkSchedule(spec.schedule);
+    checkInputTemplate(spec.input);
     await this.deps.workflows.get(spec.workflowName).catch((error) => {
       if (isSlipwayError(error) && error.kind === 'not_found')
         throw invalid('workflowName', `workflow "${spec.workflowName}" does not exist`);
@@ -128,9 +130,13 @@ export class TriggerService {
   /** Starts the trigger's workflow; an execution that already exists for this fire is not started again. */
   async fire(record: TriggerRecord, options: { suffix: string; event: Record<string, unknown> }) {
     const name = fireExecutionName(record.name, options.suffix);
-    const input = { ...(record.spec.input ?? {}), trigger: record.name, event: options.event };
     let outcome: { execution?: string; error?: string };
     try {
+      const input = executionInput(record.spec.input, {
+        trigger: record.name,
+        executionName: name,
+        event: options.event,
+      });
       const execution = await this.deps.executions.start({
         workflowName: record.spec.workflowName,
         body: { name, input },

@@ -31,7 +31,11 @@ export const TriggerSpecSchema = StrictObject({
   ),
   /** Started by POST /api/v1/triggers/<name>/webhook (e.g. a code push). */
   webhook: Type.Optional(Type.Boolean()),
-  /** Fields merged into every execution's input, next to the event. */
+  /**
+   * Fields of every execution's input, next to `trigger` and `event`. A key ending in `.$` takes its
+   * value from the fire by a path or intrinsic call: `$.executionName` (unique per fire),
+   * `$.event.time`, `$.event.detail.uri` (a new object), `States.Format('run-{}', $.executionName)`.
+   */
   input: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   enabled: Type.Optional(Type.Boolean()),
   description: Type.Optional(Type.String({ maxLength: 256 })),
