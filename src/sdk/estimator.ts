@@ -3,6 +3,7 @@
  * then `.deploy({ endpointName })`, then `predictor.predict(rows)`. A thin layer over the REST API;
  * local paths become file:// URIs, as on the command line.
  */
+import { isSlipwayError, SlipwayError } from '../core/errors.ts';
 import { SlipwayClient } from './client.ts';
 import { toUri } from './uris.ts';
 
@@ -88,16 +89,42 @@ export class Estimator {
     }
   }
 
-  /** Deploys the fitted model to an endpoint (created, or moved to the new model) and waits for InService. */
-  async deploy(options: { endpointName: string; initialInstanceCount?: number }): Promise<Predictor> {
+  /**
+   * Deploys the fitted model to a new endpoint and waits for InService. As in SageMaker's SDK, an
+   * endpoint that already exists is refused unless `updateEndpoint` is true, so a name reused by
+   * mistake never silently replaces the model that serves it.
+   */
+  async deploy(options: {
+    endpointName: string;
+    initialInstanceCount?: number;
+    updateEndpoint?: boolean;
+  }): Promise<Predictor> {
     if (!this.latestTrainingJob) throw new Error('call fit() before deploy()');
-    await this.client.post(`/api/v1/training-jobs/${this.latestTrainingJob.trainingJobName}/deploy`, options);
+    const { updateEndpoint, ...body } = options;
+    if (!updateEndpoint && (await this.endpointExists(options.endpointName)))
+      throw new SlipwayError(
+        'SLIPWAY_SDK_ENDPOINT_EXISTS',
+        'conflict',
+        `endpoint ${options.endpointName} already exists; pass updateEndpoint: true to move it to the new model`,
+        { field: 'endpointName' },
+      );
+    await this.client.post(`/api/v1/training-jobs/${this.latestTrainingJob.trainingJobName}/deploy`, body);
     for (;;) {
       const endpoint = await this.client.get<Described>(`/api/v1/endpoints/${options.endpointName}`);
       if (endpoint.endpointStatus === 'InService') return new Predictor(options.endpointName, this.client);
       if (endpoint.endpointStatus === 'Failed')
         throw new Error(`endpoint ${options.endpointName} failed: ${endpoint.failureReason}`);
       await sleep(this.options.pollMs ?? 500);
+    }
+  }
+
+  private async endpointExists(name: string): Promise<boolean> {
+    try {
+      await this.client.get(`/api/v1/endpoints/${encodeURIComponent(name)}`);
+      return true;
+    } catch (error) {
+      if (isSlipwayError(error) && error.kind === 'not_found') return false;
+      throw error;
     }
   }
 }

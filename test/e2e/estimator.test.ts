@@ -55,6 +55,18 @@ test('fit, deploy and predict the penguins script in a few lines', async () => {
     ],
   })) as { predictions: string[] };
   assert.deepEqual(json.predictions, ['male']);
+
+  await assert.rejects(
+    estimator.deploy({ endpointName: 'penguins-sdk' }),
+    /endpoint penguins-sdk already exists; pass updateEndpoint: true/,
+    'a second deploy to the same name is refused, as SageMaker’s SDK refuses it',
+  );
+  const updated = await estimator.deploy({ endpointName: 'penguins-sdk', updateEndpoint: true });
+  assert.deepEqual(
+    ((await updated.predict([['Gentoo', 'Biscoe', 50.0, 15.2, 218, 5700]])) as { predictions: string[] })
+      .predictions,
+    ['male'],
+  );
 });
 
 test('a failing fit throws with the job’s failure reason', async () => {
