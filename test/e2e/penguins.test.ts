@@ -115,6 +115,17 @@ describe('penguins: scikit-learn script mode, deployed through its own handlers'
     );
     assert.equal(good.status, 200);
   });
+
+  test('a row the model cannot read is a 400 that names the row and carries the handler’s message', async () => {
+    const bad = await invoke(
+      slipway.url,
+      slipway.adminToken,
+      'penguins',
+      'Adelie,Torgersen,39.1,18.7,181,3750\nGentoo,Biscoe,abc,15.2,218,5700\n',
+    );
+    assert.equal(bad.status, 400, bad.text);
+    assert.match(JSON.parse(bad.text).message, /row 2: ValueError: .*abc/);
+  });
 });
 
 describe('penguins: the built-in linear learner and GBDT, served in-process by ONNX Runtime', () => {

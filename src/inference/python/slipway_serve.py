@@ -87,12 +87,42 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             prediction = predict_fn(data, model)
+        except client_errors as error:  # the model cannot read these rows: the client's mistake, a 4xx
+            self.send(400, json.dumps({"error": f"{bad_row(data)}{type(error).__name__}: {error}"}), "application/json")
+            return
+        except Exception as error:
+            traceback.print_exc()
+            self.send(500, json.dumps({"error": f"{type(error).__name__}: {error}"}), "application/json")
+            return
+        try:
             result = output_fn(prediction, accept)
             body, returned_type = result if isinstance(result, tuple) else (result, accept)
             self.send(200, body, returned_type)
         except Exception as error:
             traceback.print_exc()
             self.send(500, json.dumps({"error": f"{type(error).__name__}: {error}"}), "application/json")
+
+
+# Errors a model raises for data it cannot read (scikit-learn's check_array raises ValueError for a
+# text where a number goes; a missing column is a KeyError): the request is wrong, not the server.
+client_errors = (ValueError, TypeError, KeyError, IndexError)
+
+MAX_ROWS_SEARCHED = 1000
+
+
+def bad_row(data):
+    """'row N: ' for the first row that fails on its own, so a client can find it; '' if none does."""
+    rows = getattr(data, "iloc", data)
+    try:
+        count = min(len(data), MAX_ROWS_SEARCHED)
+    except TypeError:
+        return ""
+    for index in range(count):
+        try:
+            predict_fn(rows[index : index + 1], model)
+        except Exception:
+            return f"row {index + 1}: "
+    return ""
 
 
 server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
