@@ -116,7 +116,7 @@ describe('slipway experiments / runs / registry / lineage', () => {
     assert.equal(tree.code, 0, tree.stderr);
     const lines = tree.stdout.trim().split('\n');
     assert.equal(lines[0], 'model-package/fraud/2 sha256 ' + lines[0]!.split('sha256 ')[1]);
-    assert.match(lines[1]!, /^└─ used-by model-artifact\/file:\/\/.*model\.onnx sha256 [0-9a-f]{12}…$/);
+    assert.match(lines[1]!, /^└─ uses model-artifact\/file:\/\/.*model\.onnx sha256 [0-9a-f]{12}…$/);
     const badResource = await runCli(['lineage', 'endpoint'], env);
     assert.equal(badResource.code, 1);
     assert.match(badResource.stderr, /is not <kind>\/<name>/);

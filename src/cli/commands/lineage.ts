@@ -6,11 +6,25 @@ import { colour, printJson } from '../output.ts';
 
 type Node = Record<string, any>;
 
+type Direction = 'upstream' | 'downstream';
+
+/**
+ * An edge as read from the parent line to the child line. Edges run upstream → downstream
+ * (`training-job produced-by→ model-artifact`), so walking upstream reads them backwards:
+ * an artifact was "produced by" its job, and a job "uses" its dataset.
+ */
+const relationWords: Record<string, Record<Direction, string>> = {
+  'produced-by': { upstream: 'produced by', downstream: 'produced' },
+  'used-by': { upstream: 'uses', downstream: 'used by' },
+  'deployed-as': { upstream: 'serves', downstream: 'deployed as' },
+};
+
 /** The tree with box-drawing branches, one node a line: `relation kind/name sha256…`. */
-export function renderTree(root: Node): string {
+export function renderTree(root: Node, direction: Direction = 'upstream'): string {
   const label = (node: Node) => {
     const hash = node.sha256 ? colour.dim(` sha256 ${node.sha256.slice(0, 12)}…`) : '';
-    const relation = node.relation ? colour.dim(`${node.relation} `) : '';
+    const words = node.relation ? (relationWords[node.relation]?.[direction] ?? node.relation) : '';
+    const relation = words ? colour.dim(`${words} `) : '';
     return `${relation}${colour.bold(`${node.kind}/`)}${node.name}${hash}${node.repeated ? colour.dim(' (see above)') : ''}`;
   };
   const lines = [label(root)];
@@ -38,12 +52,13 @@ export function registerLineage(program: Command) {
       }
       const kind = resource.slice(0, slash);
       const name = resource.slice(slash + 1);
+      const direction: Direction = options.downstream ? 'downstream' : 'upstream';
       const result = await clientFor(command).get<Node>(
         `/api/v1/lineage/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`,
-        { direction: options.downstream ? 'downstream' : 'upstream', depth: options.depth },
+        { direction, depth: options.depth },
       );
       if (globalsOf(command).json) return printJson(result);
-      process.stdout.write(`${renderTree(result.root)}\n`);
+      process.stdout.write(`${renderTree(result.root, direction)}\n`);
       if (result.truncated)
         process.stdout.write(colour.dim(`(stopped at depth ${options.depth}; use --depth to go further)\n`));
     });
