@@ -24,7 +24,12 @@ export async function describeSource(
   for (const object of hashed.objects) {
     if (lockFileNames.includes(object.key)) lockFiles[object.key] = object.sha256;
   }
-  const git = uri.startsWith('file://') ? await gitState(fileURLToPath(uri)) : undefined;
+  const git = uri.startsWith('file://')
+    ? await gitState(
+        fileURLToPath(uri),
+        hashed.objects.map((object) => object.key),
+      )
+    : undefined;
   return {
     uri,
     sha256: hashed.sha256,
@@ -33,14 +38,24 @@ export async function describeSource(
   };
 }
 
-/** The commit checked out and whether the folder has uncommitted changes; undefined outside git. */
-export async function gitState(folder: string): Promise<{ commit: string; dirty: boolean } | undefined> {
+/**
+ * The commit checked out and whether the code differs from it; undefined outside git. `files` are
+ * the hashed code files (relative to `folder`): one the commit does not track — in an ignored folder,
+ * say — makes the code dirty too, since that commit cannot give it back.
+ */
+export async function gitState(
+  folder: string,
+  files: string[] = [],
+): Promise<{ commit: string; dirty: boolean } | undefined> {
   try {
-    const options = { cwd: folder, timeout: 10_000 };
+    const options = { cwd: folder, timeout: 10_000, maxBuffer: 64 * 1024 * 1024 };
     const { stdout: commit } = await run('git', ['rev-parse', 'HEAD'], options);
     // `-- .`: only this folder's changes count, not the rest of a bigger repository.
     const { stdout: status } = await run('git', ['status', '--porcelain', '--', '.'], options);
-    return { commit: commit.trim(), dirty: status.trim().length > 0 };
+    const { stdout: listed } = await run('git', ['ls-files', '-z', '--', '.'], options);
+    const tracked = new Set(listed.split('\0'));
+    const untracked = files.some((file) => !tracked.has(file));
+    return { commit: commit.trim(), dirty: status.trim().length > 0 || untracked };
   } catch {
     return undefined;
   }
