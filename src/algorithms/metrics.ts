@@ -106,3 +106,6 @@ export function binaryMetricsFromScores(scores: Float64Array, y: Float64Array): 
   }
   return { accuracy: correct / n, log_loss: loss / n, auc: auc(scores, y) };
 }
+
+/** Every metric name classificationMetrics and regressionMetrics can report. */
+export const reportedMetrics = ['accuracy', 'log_loss', 'auc', 'mse', 'rmse', 'mae', 'r2'] as const;

@@ -43,7 +43,7 @@ export interface ModelMetadata {
   inputs: InputDescription[];
   outputs: OutputDescription[];
   hyperparameters: Record<string, unknown>;
-  metrics: { train: MetricSet; validation?: MetricSet };
+  metrics: { train: MetricSet; validation?: MetricSet; test?: MetricSet };
   training: {
     rows: number;
     validationRows?: number;

@@ -19,6 +19,7 @@ import { isSlipwayError } from '../core/errors.ts';
 import { readCsv } from './data/csv-reader.ts';
 import type { ColumnKind } from './data/dataset.ts';
 import { AlgorithmErrors } from './errors.ts';
+import { evaluateModel } from './evaluate.ts';
 import { writeModelDir } from './model-dir.ts';
 import { findAlgorithm } from './registry.ts';
 
@@ -80,8 +81,12 @@ export function runTrainingEntry(argv: readonly string[], env: Env, out: (line: 
     const validation = validationPath
       ? readCsv(validationPath, { header, kinds, names: train.columns.map((c) => c.name) }).dataset
       : undefined;
+    const testPath = channelPath(env, 'test', false);
+    const test = testPath
+      ? readCsv(testPath, { header, kinds, names: train.columns.map((c) => c.name) }).dataset
+      : undefined;
     out(
-      `algorithm=${algorithm.name} train_rows=${train.rowCount} validation_rows=${validation?.rowCount ?? 0}`,
+      `algorithm=${algorithm.name} train_rows=${train.rowCount} validation_rows=${validation?.rowCount ?? 0} test_rows=${test?.rowCount ?? 0}`,
     );
     const model = algorithm.train({
       train,
@@ -90,6 +95,14 @@ export function runTrainingEntry(argv: readonly string[], env: Env, out: (line: 
       onMetric: (channel, metric, value, iteration) =>
         out(`${channel}:${metric}=${formatMetric(value)} [iteration ${iteration}]`),
     });
+    if (test) {
+      // Held-out rows, scored once after training: what the walkthrough compares across models.
+      const metrics = evaluateModel(model, test);
+      model.metadata.metrics.test = metrics;
+      const iterations = model.metadata.training.iterations;
+      for (const [metric, value] of Object.entries(metrics))
+        out(`test:${metric}=${formatMetric(value)} [iteration ${iterations}]`);
+    }
     const modelDir = env.SM_MODEL_DIR ?? '/opt/ml/model';
     writeModelDir(modelDir, model);
     out(

@@ -4,9 +4,21 @@
  * and its hyperparameters are checked when the job is created, before anything runs.
  */
 import { builtinAlgorithmCommand } from '../algorithms/entry-command.ts';
+import { reportedMetrics } from '../algorithms/metrics.ts';
 import { builtinAlgorithms, findAlgorithm } from '../algorithms/registry.ts';
 import { invalid, isSlipwayError } from '../core/errors.ts';
 import type { BuiltinAlgorithm, BuiltinAlgorithms } from './builtins.ts';
+
+/**
+ * Every metric the entry point prints, per channel (`test:accuracy=0.955224 [iteration 40]`), as
+ * SageMaker's built-in algorithms come with their metric definitions: a job records them unasked.
+ */
+const metricDefinitions = ['train', 'validation', 'test'].flatMap((channel) =>
+  reportedMetrics.map((metric) => ({
+    name: `${channel}:${metric}`,
+    regex: `${channel}:${metric}=([-+0-9.eE]+)`,
+  })),
+);
 
 /** Names users reach for, as the algorithms registry accepts them. */
 const aliases = ['linear-learner', 'linear', 'xgboost'];
@@ -19,6 +31,7 @@ export function builtinAlgorithmCatalogue(): BuiltinAlgorithms {
     catalogue.set(name, {
       name,
       command: [command, ...args],
+      metricDefinitions,
       validateHyperparameters(hyperParameters) {
         try {
           algorithm.checkHyperparameters(hyperParameters);

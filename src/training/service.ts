@@ -48,7 +48,7 @@ export class TrainingService {
   constructor(private readonly deps: TrainingServiceDeps) {}
 
   async create(options: { spec: unknown }): Promise<TrainingJobRecord> {
-    const spec = validate(TrainingJobSpecSchema, options.spec);
+    const spec = withBuiltinMetrics(validate(TrainingJobSpecSchema, options.spec), this.deps.builtins);
     await this.check(spec);
     const now = this.deps.store.clock.now();
     const status: TrainingJobStatus = {
@@ -221,5 +221,16 @@ export function describeTrainingJob(record: TrainingJobRecord) {
     trainingStartTime: isoTime(status.trainingStartTime),
     trainingEndTime: isoTime(status.trainingEndTime),
     version: record.version,
+  };
+}
+
+/** A built-in algorithm's job records its metrics without being told how to find them. */
+function withBuiltinMetrics(spec: TrainingJobSpec, builtins: BuiltinAlgorithms): TrainingJobSpec {
+  const algorithm = spec.algorithmSpecification.algorithmName;
+  const builtin = algorithm ? builtins.get(algorithm) : undefined;
+  if (!builtin || spec.algorithmSpecification.metricDefinitions) return spec;
+  return {
+    ...spec,
+    algorithmSpecification: { ...spec.algorithmSpecification, metricDefinitions: builtin.metricDefinitions },
   };
 }

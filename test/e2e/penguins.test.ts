@@ -208,6 +208,28 @@ describe('penguins: the built-in linear learner and GBDT, served in-process by O
     });
   }
 
+  test('a test channel is scored after training, and a built-in records its metrics unasked', async () => {
+    const name = 'penguins-linear-test-channel';
+    await slipway.client().post('/api/v1/training-jobs', {
+      trainingJobName: name,
+      algorithmSpecification: { algorithmName: 'linear-learner' },
+      hyperParameters: { predictor_type: 'binary_classifier', label: 'sex' },
+      inputDataConfig: [channel('train'), { ...channel('test'), channelName: 'test' }],
+    });
+    const job = await waitForEnd(slipway.client(), name);
+    assert.equal(job.trainingJobStatus, 'Completed', job.failureReason);
+    const metrics = Object.fromEntries(
+      job.finalMetricDataList.map((m: { metricName: string; value: number }) => [m.metricName, m.value]),
+    );
+    assert.ok(metrics['test:accuracy'] >= 0.85, `test accuracy ${metrics['test:accuracy']}`);
+    assert.ok(metrics['test:auc'] > 0.9, `test auc ${metrics['test:auc']}`);
+    assert.ok('train:accuracy' in metrics, 'training metrics are recorded too');
+    assert.ok(
+      job.algorithmSpecification.metricDefinitions.some((d: { name: string }) => d.name === 'test:log_loss'),
+      'the job shows the definitions it was given',
+    );
+  });
+
   test('the Open Inference Protocol on the same endpoint: metadata, readiness and tensors in', async () => {
     const name = 'penguins-linear-learner';
     const headers = { authorization: `Bearer ${slipway.adminToken}` };
