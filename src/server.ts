@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServer, type ServerOptions } from './api/server.ts';
 import { type App, createApp } from './app.ts';
 import type { Config } from './core/config.ts';
+import { logEvents } from './core/event-log.ts';
 import type { Logger } from './core/logging.ts';
 import { createPlatform, type Platform } from './platform.ts';
 
@@ -34,6 +35,7 @@ export async function startSlipway(
     });
     const address = await server.listen({ host: config.host, port: config.port });
     app.onClose(() => server.close());
+    app.onClose(logEvents(app.events, app.logger));
     platform.start();
     return {
       app,

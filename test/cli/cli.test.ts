@@ -26,6 +26,9 @@ describe('slipway CLI', () => {
   test('`up` prints the URL and how to use the admin token it saved', () => {
     assert.match(server.output(), /admin token was created and saved in .*admin-token \(mode 0600\)/);
     assert.match(server.output(), /export SLIPWAY_TOKEN=/);
+    assert.match(server.output(), /logs: +\S*logs\/slipway\.log/);
+    for (const line of server.output().split('\n'))
+      assert.ok(!line.trimStart().startsWith('{'), `the banner is human text only: ${line}`);
   });
 
   test('`status` reaches the server with the saved admin token, as a table and as JSON', async () => {

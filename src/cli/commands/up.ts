@@ -1,8 +1,10 @@
 /** `slipway up`: start the server on the embedded defaults (or the configured backends). */
 
-import { relative } from 'node:path';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.ts';
+import { invalid } from '../../core/errors.ts';
 import { colour } from '../output.ts';
 
 export function registerUp(program: Command) {
@@ -11,20 +13,34 @@ export function registerUp(program: Command) {
     .description('start the Slipway server (SQLite, local artifacts and the process runtime by default)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default 7007)')
-    .action(async (options: { host?: string; port?: string }) => {
+    .option(
+      '--log-format <format>',
+      'file: JSON lines in $SLIPWAY_HOME/logs/slipway.log (default); json: JSON lines on stdout, after the banner',
+      'file',
+    )
+    .action(async (options: { host?: string; port?: string; logFormat: string }) => {
+      if (!['file', 'json'].includes(options.logFormat))
+        throw invalid('--log-format', `must be file or json, not "${options.logFormat}"`);
       const overrides: Record<string, unknown> = {};
       if (options.host) overrides.host = options.host;
       if (options.port) overrides.port = Number(options.port);
       const config = loadConfig({ overrides });
+      const logFile = join(config.home, 'logs', 'slipway.log');
       // Loaded here so that thin-client commands do not pay for the server's imports.
       const { startSlipway } = await import('../../server.ts');
-      const running = await startSlipway(config);
-      const fromHere = relative(process.cwd(), config.home);
-      const home = fromHere && !fromHere.startsWith('..') ? fromHere : config.home;
+      const { createLogger } = await import('../../core/logging.ts');
+      // The terminal gets the human banner; the structured log goes to a file unless asked for on stdout.
+      const logger =
+        options.logFormat === 'json'
+          ? createLogger(config.logLevel)
+          : createLogger(config.logLevel, logDestination(logFile));
+      const running = await startSlipway(config, { logger });
+      const home = shortPath(config.home);
       const lines = [
         `${colour.green('Slipway is up')} at ${colour.bold(running.url)}`,
         `  database:  ${running.app.store.description}`,
         `  artifacts: ${running.app.artifacts.defaultStore.rootUri}`,
+        `  logs:      ${options.logFormat === 'json' ? 'JSON lines on stdout' : shortPath(logFile)}`,
       ];
       if (!config.authEnabled) lines.push(colour.yellow('  auth is OFF (loopback only)'));
       else if (running.initialAdmin) {
@@ -47,4 +63,15 @@ export function registerUp(program: Command) {
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
+}
+
+/** A path relative to the working directory when it lies inside it, else absolute. */
+function shortPath(path: string): string {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere && !fromHere.startsWith('..') ? fromHere : path;
+}
+
+function logDestination(file: string): NodeJS.WritableStream {
+  mkdirSync(dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: 'a', mode: 0o600 });
 }
