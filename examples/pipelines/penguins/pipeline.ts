@@ -1,20 +1,27 @@
 /**
  * The reference pipeline, written with Slipway's workflow SDK: prepare the penguins data → train the
- * walkthrough's scikit-learn script → create a model served by its own handlers → deploy it to an
- * endpoint. Every step retries transient failures and catches the rest into one Fail state.
+ * walkthrough's scikit-learn script → evaluate (an accuracy bar) → create a model served by its own
+ * handlers → deploy it to an endpoint, or move the endpoint to it when it exists already. Every
+ * job, model and config is named after the execution, so the pipeline runs again and again (by
+ * hand, on a schedule, on new data) without a name colliding. Every task retries transient
+ * failures; the rest are caught into one Fail state that carries the step's own error and cause.
  *
- *   slipway workflows deploy examples/pipelines/penguins/pipeline.ts
+ *   slipway workflows deploy examples/pipelines/penguins/pipeline.ts     # also registers prepare-penguins
  *   slipway workflows start penguins-deploy --watch --input \
- *     '{"RunId":"r1","RawDataUri":"file:///…/penguins.csv","WorkUri":"file:///…/work","EndpointName":"penguins"}'
+ *     '{"RawDataUri":"file:///…/penguins.csv","WorkUri":"file:///…/work","EndpointName":"penguins"}'
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   Catch,
   Chain,
+  Choice,
+  ChoiceRule,
   EndpointConfigStep,
   EndpointStep,
   ExecutionInput,
+  ExecutionName,
+  Fail,
   failWithCaughtError,
   LambdaStep,
   ModelStep,
@@ -26,8 +33,11 @@ import {
   Workflow,
 } from '../../../src/workflows/sdk/index.ts';
 
+/** The accuracy on the held-out rows a model needs before it is deployed. */
+export const accuracyBar = 0.85;
+
 const input = new ExecutionInput({
-  schema: { RunId: 'string', RawDataUri: 'string', WorkUri: 'string', EndpointName: 'string' },
+  schema: { RawDataUri: 'string', WorkUri: 'string', EndpointName: 'string' },
 });
 const state = new StepInput();
 const code = pathToFileURL(join(import.meta.dirname, '..', '..', 'penguins', 'code')).href;
@@ -39,7 +49,11 @@ const catchAll = () => new Catch({ errorEquals: ['States.ALL'], next: failed, re
 
 const prepare = new LambdaStep('Prepare', {
   functionName: 'prepare-penguins',
-  payload: { inputUri: input.RawDataUri as Placeholder, outputUri: input.WorkUri as Placeholder },
+  payload: {
+    inputUri: input.RawDataUri as Placeholder,
+    outputUri: input.WorkUri as Placeholder,
+    runName: ExecutionName,
+  },
   resultSelector: { 'train.$': '$.Payload.train', 'test.$': '$.Payload.test', 'rows.$': '$.Payload.rows' },
   resultPath: '$.data',
 })
@@ -53,7 +67,7 @@ const train = new TrainingStep('Train', {
     hyperparameters: { C: 1.0 },
     metricDefinitions: [{ name: 'test:accuracy', regex: 'test:accuracy=([0-9.]+)' }],
   },
-  jobName: input.RunId as Placeholder,
+  jobName: ExecutionName,
   data: { train: (state.data as Placeholder).get('train'), test: (state.data as Placeholder).get('test') },
   resultSelector: {
     'model.$': '$.ModelArtifacts.S3ModelArtifacts',
@@ -65,7 +79,7 @@ const train = new TrainingStep('Train', {
   .addCatch(catchAll());
 
 const model = new ModelStep('CreateModel', {
-  modelName: input.RunId as Placeholder,
+  modelName: ExecutionName,
   modelDataUrl: (state.train as Placeholder).get('model'),
   environment: { SAGEMAKER_PROGRAM: 'train.py', SAGEMAKER_SUBMIT_DIRECTORY: code },
   resultPath: null,
@@ -74,16 +88,20 @@ const model = new ModelStep('CreateModel', {
   .addCatch(catchAll());
 
 const config = new EndpointConfigStep('CreateEndpointConfig', {
-  endpointConfigName: input.RunId as Placeholder,
-  modelName: input.RunId as Placeholder,
+  endpointConfigName: ExecutionName,
+  modelName: ExecutionName,
   resultPath: null,
 })
   .addRetry(retry())
   .addCatch(catchAll());
 
-const deploy = new EndpointStep('Deploy', {
+const deployed = new Succeed('Deployed');
+
+/** The endpoint exists already (an earlier run made it): move it to this run's config instead. */
+const update = new EndpointStep('UpdateEndpoint', {
   endpointName: input.EndpointName as Placeholder,
-  endpointConfigName: input.RunId as Placeholder,
+  endpointConfigName: ExecutionName,
+  update: true,
   wait: true,
   resultSelector: { 'status.$': '$.EndpointStatus' },
   resultPath: '$.endpoint',
@@ -91,9 +109,35 @@ const deploy = new EndpointStep('Deploy', {
   .addRetry(retry())
   .addCatch(catchAll());
 
+const deploy = new EndpointStep('Deploy', {
+  endpointName: input.EndpointName as Placeholder,
+  endpointConfigName: ExecutionName,
+  wait: true,
+  resultSelector: { 'status.$': '$.EndpointStatus' },
+  resultPath: '$.endpoint',
+})
+  .addRetry(retry())
+  .addCatch(new Catch({ errorEquals: ['SageMaker.ResourceInUse'], next: update, resultPath: '$.created' }))
+  .addCatch(catchAll());
+
+update.next(deployed);
+model.next(config).next(deploy).next(deployed);
+
+const evaluate = new Choice('Evaluate')
+  .addChoice(ChoiceRule.numericGreaterThanEquals('$.train.accuracy', accuracyBar), model)
+  .default(
+    new Fail('BelowBar', {
+      error: 'Model.BelowBar',
+      cause: `test accuracy under ${accuracyBar}: the endpoint keeps its model`,
+    }),
+  );
+
 export default new Workflow({
   name: 'penguins-deploy',
-  description: 'prepare → train → create model → deploy, each step with Retry and a Catch to a Fail state',
+  description: 'prepare → train → evaluate → create model → deploy or update, re-runnable',
   executionInput: input,
-  definition: Chain.of(prepare, train, model, config, deploy, new Succeed('Deployed')),
+  definition: Chain.of(prepare, train, evaluate),
+  functions: {
+    'prepare-penguins': { module: join(import.meta.dirname, 'functions', 'prepare.ts') },
+  },
 });

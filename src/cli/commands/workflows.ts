@@ -90,9 +90,14 @@ export function registerWorkflows(program: Command) {
           'pipeline',
           `${file} must export a Workflow (from slipway's workflow SDK) as its default export`,
         );
-      const { action, workflow: described } = await (candidate as Workflow).deploy(clientFor(command));
-      if (globalsOf(command).json) return printJson({ action, workflow: described });
-      process.stdout.write(`${described.name}: ${action} (revision ${described.revision})\n`);
+      const {
+        action,
+        workflow: described,
+        functions = [],
+      } = await (candidate as Workflow).deploy(clientFor(command));
+      if (globalsOf(command).json) return printJson({ action, workflow: described, functions });
+      const registered = functions.length ? `; functions: ${functions.join(', ')}` : '';
+      process.stdout.write(`${described.name}: ${action} (revision ${described.revision})${registered}\n`);
     });
 
   workflows

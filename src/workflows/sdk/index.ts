@@ -13,7 +13,7 @@ export {
   stateFailures,
   stateStatuses,
 } from './graph-model.ts';
-export { ExecutionInput, Placeholder, StepInput } from './placeholders.ts';
+export { ExecutionInput, ExecutionName, Placeholder, StepInput } from './placeholders.ts';
 export { renderMermaid } from './render-mermaid.ts';
 export { renderSvg } from './render-svg.ts';
 export { Catch, Retry } from './retry-catch.ts';

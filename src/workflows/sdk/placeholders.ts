@@ -64,6 +64,12 @@ export class ExecutionInput {
   }
 }
 
+/**
+ * The execution's own name (`$$.Execution.Name`): unique per execution, so jobs, models and
+ * configs named after it never collide when a pipeline runs again.
+ */
+export const ExecutionName = new Placeholder('$$.Execution.Name', 'string');
+
 /** The state's input: `$['key']`. */
 export class StepInput {
   [key: string]: unknown;

@@ -27,6 +27,11 @@ export interface WorkflowOptions {
   description?: string;
   /** Declares (and checks at execute) the execution input the steps' placeholders read. */
   executionInput?: ExecutionInput;
+  /**
+   * The functions its Lambda steps call, by name: a module (`{ module: '/abs/prepare.ts' }`) or a
+   * command. `deploy` registers them with the workflow, so a pipeline file is all a server needs.
+   */
+  functions?: Record<string, { module: string } | { command: string[] }>;
   client?: SlipwayClient;
 }
 
@@ -141,14 +146,42 @@ export class Workflow {
     return this.client(client).request('PUT', `/api/v1/workflows/${encodeURIComponent(this.name)}`, changes);
   }
 
-  /** Creates the workflow, or updates it when it exists. */
-  async deploy(client?: SlipwayClient): Promise<{ action: 'created' | 'updated'; workflow: Described }> {
+  /** Registers its functions, then creates the workflow, or updates it when it exists. */
+  async deploy(
+    client?: SlipwayClient,
+  ): Promise<{ action: 'created' | 'updated'; workflow: Described; functions: string[] }> {
+    const functions = await this.deployFunctions(this.client(client));
     try {
-      return { action: 'created', workflow: await this.create(client) };
+      return { action: 'created', workflow: await this.create(client), functions };
     } catch (error) {
       if ((error as { kind?: string }).kind !== 'conflict') throw error;
-      return { action: 'updated', workflow: await this.update(client) };
+      return { action: 'updated', workflow: await this.update(client), functions };
     }
+  }
+
+  /** Creates each declared function, or replaces one whose definition changed; returns their names. */
+  private async deployFunctions(client: SlipwayClient): Promise<string[]> {
+    const names: string[] = [];
+    for (const [name, definition] of Object.entries(this.options.functions ?? {})) {
+      const path = `/api/v1/functions/${encodeURIComponent(name)}`;
+      const existing = await client.get<Described>(path).catch((error) => {
+        if ((error as { kind?: string }).kind === 'not_found') return undefined;
+        throw error;
+      });
+      const same =
+        existing &&
+        JSON.stringify([existing.module, existing.command]) ===
+          JSON.stringify([
+            (definition as { module?: string }).module,
+            (definition as { command?: string[] }).command,
+          ]);
+      if (!same) {
+        if (existing) await client.delete(path);
+        await client.post('/api/v1/functions', { name, ...definition });
+      }
+      names.push(name);
+    }
+    return names;
   }
 
   async execute(
