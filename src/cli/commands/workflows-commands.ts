@@ -1,9 +1,11 @@
-/** Registers the workflow domain's commands: `workflows …` and `executions …`. */
+/** Registers the workflow domain's commands: `workflows …`, `executions …` and `triggers …`. */
 import type { Command } from 'commander';
 import { registerExecutions } from './executions.ts';
+import { registerTriggers } from './triggers.ts';
 import { registerWorkflows } from './workflows.ts';
 
 export function registerWorkflowCommands(program: Command) {
   registerWorkflows(program);
   registerExecutions(program);
+  registerTriggers(program);
 }
