@@ -16,9 +16,9 @@ import { runFunctionProcess } from './function-process.ts';
 
 export const functionKind = 'function';
 
-/** Lambda's own defaults and bounds, where they suit a process on the host. */
+/** Lambda's bounds; the default timeout is longer than Lambda's 3 s, since a data-preparation step is a typical function here. */
 export const functionLimits = {
-  defaultTimeoutSeconds: 60,
+  defaultTimeoutSeconds: 300,
   maxTimeoutSeconds: 900,
   defaultMemorySizeMb: 512,
   /** Lambda's synchronous response limit. */
