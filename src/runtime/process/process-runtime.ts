@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { RunExit, RunHandle, RunSpec, Runtime } from '../runtime.ts';
 import { lineSplitter } from '../runtime.ts';
+import { hostEnvironment } from './host-env.ts';
 
 export class ProcessRuntime implements Runtime {
   readonly name = 'process' as const;
@@ -19,11 +20,7 @@ export class ProcessRuntime implements Runtime {
     if (spec.image) throw new Error('the process runtime runs commands, not images; use the docker runtime');
     const [command, ...commandArgs] = [...(spec.command ?? []), ...(spec.args ?? [])];
     if (!command) throw new Error('no command to run');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/',
-      ...spec.env,
-    };
+    const env = hostEnvironment(spec.env);
     // Without a GPU assignment a process must see none, or it could take another job's GPU.
     env.CUDA_VISIBLE_DEVICES = spec.gpus?.length ? spec.gpus.join(',') : '';
     if (spec.gpus?.length) env.NVIDIA_VISIBLE_DEVICES = spec.gpus.join(',');

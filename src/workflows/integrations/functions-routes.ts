@@ -17,8 +17,10 @@ export function functionRoutes(server: FastifyInstance, functions: FunctionsServ
   server.post(
     '/functions',
     {
+      // A function runs on the server's host, outside any container: only admins may add one.
+      config: { role: 'admin' },
       schema: {
-        summary: 'Register a function for lambda:invoke ({ name, module } or { name, command })',
+        summary: 'Register a function for lambda:invoke ({ name, module } or { name, command }); admins only',
         tags,
         body: Type.Record(Type.String(), Type.Unknown()),
         response: { 201: Described, ...errorResponses },

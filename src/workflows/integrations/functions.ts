@@ -1,19 +1,29 @@
 /**
  * Functions for `lambda:invoke`: a TypeScript/JavaScript module exporting `handler(event)`, or a
  * command run as a child process with the event as JSON on stdin and its result as JSON on stdout.
- * On a server they are `function` resources (REST /api/v1/functions); `run-local` builds them from
- * `--function NAME=path`.
+ * Either runs in a process of its own, never the server's (see function-process.ts): a loop, a
+ * crash or a blown heap in user code fails the state and nothing else. On a server they are
+ * `function` resources (REST /api/v1/functions, registered by admins, since they run on the
+ * host); `run-local` builds them from `--function NAME=path`.
  */
-import { spawn } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { fileURLToPath } from 'node:url';
 import { invalid } from '../../core/errors.ts';
 import { ResourceName, type Static, StrictObject, Type, validate } from '../../core/schema.ts';
 import type { ResourceRecord, Store } from '../../store/store.ts';
 import { type Json, TaskError } from '../asl/index.ts';
+import { runFunctionProcess } from './function-process.ts';
 
 export const functionKind = 'function';
+
+/** Lambda's bounds; the default timeout is longer than Lambda's 3 s, since a data-preparation step is a typical function here. */
+export const functionLimits = {
+  defaultTimeoutSeconds: 300,
+  maxTimeoutSeconds: 900,
+  defaultMemorySizeMb: 512,
+  /** Lambda's synchronous response limit. */
+  maxResultBytes: 6 * 1024 * 1024,
+};
 
 export const FunctionSpecSchema = StrictObject({
   name: ResourceName,
@@ -22,6 +32,14 @@ export const FunctionSpecSchema = StrictObject({
   /** A command (program and arguments): the event on stdin, JSON on stdout. */
   command: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { minItems: 1, maxItems: 100 })),
   description: Type.Optional(Type.String({ maxLength: 256 })),
+  /** Variables the function sees, on top of PATH, HOME and LANG (it never sees the server's). */
+  environment: Type.Optional(
+    Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 4096 }), { maxProperties: 100 }),
+  ),
+  /** Stopped after this long, failing the state with States.Timeout. */
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: functionLimits.maxTimeoutSeconds })),
+  /** A module's heap limit (`--max-old-space-size`). */
+  memorySizeMb: Type.Optional(Type.Integer({ minimum: 128, maximum: 10_240 })),
 });
 export type FunctionSpec = Static<typeof FunctionSpecSchema>;
 
@@ -42,87 +60,86 @@ export function checkFunctionSpec(body: unknown): FunctionSpec {
     throw invalid('module', 'give exactly one of module or command');
   if (spec.module && !moduleExtensions.test(spec.module))
     throw invalid('module', 'must be a .ts, .mts, .js, .mjs or .cjs file');
+  for (const name of Object.keys(spec.environment ?? {}))
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw invalid(
+        `environment.${name}`,
+        'is not a variable name (letters, digits and _, not starting with a digit)',
+      );
+  if (spec.command && spec.memorySizeMb !== undefined)
+    throw invalid('memorySizeMb', 'applies to module functions only');
   return spec;
 }
 
-const loaded = new Map<string, Promise<{ handler?: unknown; default?: { handler?: unknown } }>>();
+const childEntry = fileURLToPath(new URL('./function-child.ts', import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
 
-async function invokeModule(path: string, event: Json, signal: AbortSignal): Promise<Json> {
-  const absolute = isAbsolute(path) ? path : resolve(path);
-  let module = loaded.get(absolute);
-  if (!module) {
-    // tsx's tsImport compiles a .ts module as ESM wherever it lies (a plain import would treat a
-    // .ts file outside an ESM package as CommonJS).
-    module = /\.(ts|mts)$/.test(absolute)
-      ? tsImport(pathToFileURL(absolute).href, import.meta.url)
-      : import(pathToFileURL(absolute).href);
-    loaded.set(absolute, module);
-    module.catch(() => loaded.delete(absolute));
-  }
-  const exports = await module.catch((error: Error) => {
-    throw new TaskError('Lambda.ServiceException', `cannot load ${absolute}: ${error.message}`);
+type ChildAnswer =
+  | { result: Json }
+  | { error: { errorType: string; errorMessage: string } }
+  | { loadError: string };
+
+async function invokeModule(spec: FunctionSpec, event: Json, signal: AbortSignal): Promise<Json> {
+  const path = isAbsolute(spec.module!) ? spec.module! : resolve(spec.module!);
+  const memory = spec.memorySizeMb ?? functionLimits.defaultMemorySizeMb;
+  const exit = await runFunctionProcess({
+    command: process.execPath,
+    args: [`--max-old-space-size=${memory}`, '--import', tsxLoader, childEntry, path],
+    ...processOptions(spec, event, signal),
+    resultFd: 3,
   });
-  const handler = exports.handler ?? exports.default?.handler;
-  if (typeof handler !== 'function')
-    throw new TaskError('Lambda.ServiceException', `${absolute} does not export a handler(event) function`);
+  let answer: ChildAnswer | undefined;
   try {
-    const result = await handler(event, { signal });
-    return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as Json);
-  } catch (error) {
-    throw functionError(error);
+    answer = exit.result ? (JSON.parse(exit.result) as ChildAnswer) : undefined;
+  } catch {}
+  if (!answer) throw exitError(exit);
+  if ('loadError' in answer) throw new TaskError('Lambda.ServiceException', answer.loadError);
+  if ('error' in answer) throw new TaskError(answer.error.errorType, JSON.stringify(answer.error));
+  return answer.result;
+}
+
+async function invokeCommand(spec: FunctionSpec, event: Json, signal: AbortSignal): Promise<Json> {
+  const [command, ...args] = spec.command!;
+  const exit = await runFunctionProcess({
+    command: command!,
+    args,
+    ...processOptions(spec, event, signal),
+    resultFd: 1,
+  });
+  if (exit.code !== 0) throw exitError(exit);
+  const text = exit.result.trim();
+  try {
+    return text ? (JSON.parse(text) as Json) : null;
+  } catch {
+    throw new TaskError(
+      'Lambda.Unknown',
+      `the command printed something other than JSON: ${text.slice(0, 200)}`,
+    );
   }
 }
 
-/** Lambda reports an unhandled error by its type, with `{ errorType, errorMessage }` as cause. */
-function functionError(error: unknown): TaskError {
-  if (error instanceof TaskError) return error;
-  const errorType = (error as Error)?.name ?? 'Error';
-  const errorMessage = (error as Error)?.message ?? String(error);
-  return new TaskError(errorType, JSON.stringify({ errorType, errorMessage }));
+function processOptions(spec: FunctionSpec, event: Json, signal: AbortSignal) {
+  return {
+    env: spec.environment ?? {},
+    input: JSON.stringify(event),
+    timeoutMs: (spec.timeoutSeconds ?? functionLimits.defaultTimeoutSeconds) * 1000,
+    maxResultBytes: functionLimits.maxResultBytes,
+    label: `function "${spec.name}"`,
+    signal,
+  };
 }
 
-function invokeCommand(command: string[], event: Json, signal: AbortSignal): Promise<Json> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const onAbort = () => child.kill('SIGKILL');
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4096)));
-    child.on('error', (error) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(new TaskError('Lambda.ServiceException', `cannot run ${command[0]}: ${error.message}`));
-    });
-    child.on('close', (code) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return reject(signal.reason);
-      if (code !== 0)
-        return reject(
-          new TaskError(
-            'Lambda.Unknown',
-            JSON.stringify({ errorType: 'ExitCode', errorMessage: `exit code ${code}: ${stderr.trim()}` }),
-          ),
-        );
-      const text = stdout.trim();
-      try {
-        resolvePromise(text ? (JSON.parse(text) as Json) : null);
-      } catch {
-        reject(
-          new TaskError(
-            'Lambda.Unknown',
-            `the command printed something other than JSON: ${text.slice(0, 200)}`,
-          ),
-        );
-      }
-    });
-    child.stdin.on('error', () => {}); // A command that ignores its input may close stdin early.
-    child.stdin.end(JSON.stringify(event));
-  });
+/** A process that ended without an answer: Lambda's `{ errorType, errorMessage }` as the cause. */
+function exitError(exit: { code: number | null; signal: string | null; logTail: string }): TaskError {
+  const how = exit.code === null ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  return new TaskError(
+    'Lambda.Unknown',
+    JSON.stringify({ errorType: 'ExitCode', errorMessage: `${how}: ${exit.logTail}` }),
+  );
 }
 
 export function invokeFunction(spec: FunctionSpec, event: Json, signal: AbortSignal): Promise<Json> {
-  return spec.module ? invokeModule(spec.module, event, signal) : invokeCommand(spec.command!, event, signal);
+  return spec.module ? invokeModule(spec, event, signal) : invokeCommand(spec, event, signal);
 }
 
 /** Where `lambda:invoke` finds functions by name. */
