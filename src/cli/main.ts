@@ -1,5 +1,5 @@
 /** The `slipway` command: a thin client of the REST API (except `up`). */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { version } from '../app.ts';
 import { isSlipwayError } from '../core/errors.ts';
 import { registerHosting } from './commands/hosting.ts';
@@ -10,6 +10,7 @@ import { registerToken } from './commands/token.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerUp } from './commands/up.ts';
 import { registerWorkflowCommands } from './commands/workflows-commands.ts';
+import { exitCodeHelp, exitCodeOf } from './exit-codes.ts';
 import { colour, printJson } from './output.ts';
 
 const program = new Command('slipway')
@@ -17,7 +18,11 @@ const program = new Command('slipway')
   .description('Slipway: self-hosted MLOps — train, deploy, register and automate models')
   .option('--url <url>', 'server URL (or SLIPWAY_URL; default http://127.0.0.1:7007)')
   .option('--token <token>', 'API token (or SLIPWAY_TOKEN; default: the admin token saved by `up`)')
-  .option('--json', 'print machine-readable JSON');
+  .option('--json', 'print machine-readable JSON')
+  .addHelpText('after', exitCodeHelp)
+  // Commander's own refusals (an unknown flag, a missing argument) become exit 2, not process.exit(1);
+  // set before the commands are added, which copy it.
+  .exitOverride();
 
 registerUp(program);
 registerStatus(program);
@@ -31,6 +36,12 @@ registerRegistry(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // Commander has already printed its message (or the help, or the version).
+  if (error instanceof CommanderError) process.exitCode = exitCodeOf(error);
+  else report(error);
+}
+
+function report(error: unknown): void {
   const json = Boolean(program.opts().json);
   if (isSlipwayError(error)) {
     if (json) printJson({ error: error.toJSON() });
@@ -39,5 +50,5 @@ try {
     if (json) printJson({ error: { code: 'SLIPWAY_CLI', message: (error as Error).message } });
     else process.stderr.write(`${colour.red('error:')} ${(error as Error).message}\n`);
   }
-  process.exitCode = 1;
+  process.exitCode = exitCodeOf(error);
 }

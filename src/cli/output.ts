@@ -1,4 +1,6 @@
 /** Human output: aligned tables and short lines; colour only on a TTY and without NO_COLOR. */
+import { stringify as stringifyYaml } from 'yaml';
+
 const useColour = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 
 export const colour = {
@@ -35,4 +37,10 @@ function cellText(value: unknown): string {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A described resource: YAML for a person (nested fields stay readable), JSON with --json. */
+export function printDescribed(value: unknown, json: boolean | undefined): void {
+  if (json) printJson(value);
+  else process.stdout.write(stringifyYaml(value, { lineWidth: 0 }));
 }

@@ -1,16 +1,16 @@
-/** Reads a resource spec from a JSON or YAML file, for `--file`. */
+/** Reads a resource spec from a JSON or YAML file; errors name `field` (the flag or argument that gave it). */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { invalid } from '../core/errors.ts';
 
-export function readSpecFile(path: string): Record<string, unknown> {
+export function readSpecFile(path: string, field = '--file'): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw invalid(
-      '--file',
+      field,
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
@@ -20,7 +20,7 @@ export function readSpecFile(path: string): Record<string, unknown> {
       throw new Error('it must hold an object');
     return parsed as Record<string, unknown>;
   } catch (error) {
-    throw invalid('--file', `${path} is not a valid spec: ${(error as Error).message}`);
+    throw invalid(field, `${path} is not a valid spec: ${(error as Error).message}`);
   }
 }
 

@@ -51,7 +51,7 @@ describe('slipway CLI', () => {
     assert.match(listed.stdout, /alice\s+scientist/);
 
     const bad = await runCli(['token', 'create', '--role', 'boss'], env);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2, 'a 400 answer is a usage error');
     assert.match(bad.stderr, /body\.role: must be one of viewer, scientist, approver, admin/);
     const badJson = await runCli(['token', 'create', '--role', 'boss', '--json'], env);
     assert.equal(JSON.parse(badJson.stdout).error.code, 'SLIPWAY_VALIDATION');
@@ -63,13 +63,13 @@ describe('slipway CLI', () => {
       ['token', 'create', '--role', 'admin', '--token', created.stdout.trim()],
       env,
     );
-    assert.equal(denied.code, 1);
+    assert.equal(denied.code, 1, 'a refused permission is exit 1');
     assert.match(denied.stderr, /needs the admin role; your token has scientist/);
   });
 
   test('an unreachable server is reported, not a stack trace', async () => {
     const result = await runCli(['status'], { ...env, SLIPWAY_URL: 'http://127.0.0.1:1' });
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 4);
     assert.match(result.stderr, /cannot reach Slipway at http:\/\/127\.0\.0\.1:1/);
   });
 

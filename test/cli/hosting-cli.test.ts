@@ -51,7 +51,7 @@ describe('slipway models / endpoints / invoke', () => {
     assert.match(answer.stderr, /variant: AllTraffic/);
 
     const refused = await runCli(['invoke', 'sums', '--body', 'x,y\n'], env);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 2);
     assert.match(refused.stderr, /rows must be numbers/);
 
     const weights = await runCli(['endpoints', 'update-weights', 'sums', '--instances', 'AllTraffic=2'], env);
@@ -61,5 +61,23 @@ describe('slipway models / endpoints / invoke', () => {
 
     const deleted = await runCli(['endpoints', 'delete', 'sums'], env);
     assert.match(deleted.stdout, /deleting sums/);
+
+    const described = await runCli(['models', 'describe', 'summer'], env);
+    assert.equal(described.code, 0, described.stderr);
+    assert.match(described.stdout, /^modelName: summer$/m);
+    const configs = JSON.parse((await runCli(['--json', 'endpoint-configs', 'list'], env)).stdout);
+    const configName = configs[0].endpointConfigName;
+    const config = JSON.parse(
+      (await runCli(['--json', 'endpoint-configs', 'describe', configName], env)).stdout,
+    );
+    assert.equal(config.productionVariants[0].modelName, 'summer');
+    const removed = await runCli(['endpoint-configs', 'delete', configName], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, new RegExp(`deleted ${configName}`));
+    const gone = await runCli(['models', 'delete', 'summer'], env);
+    assert.equal(gone.code, 0, gone.stderr);
+    const missing = await runCli(['models', 'describe', 'summer'], env);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /summer/);
   });
 });

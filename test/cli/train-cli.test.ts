@@ -60,8 +60,11 @@ describe('slipway train / jobs', () => {
     assert.match(listed.stdout, /cli-job\s+Completed\s+Completed/);
     const logs = await runCli(['jobs', 'logs', 'cli-job'], env);
     assert.equal(logs.stdout, 'epoch 1 loss=0.1\nepoch 2 loss=0.2\n');
-    const described = JSON.parse((await runCli(['jobs', 'describe', 'cli-job'], env)).stdout);
+    const described = JSON.parse((await runCli(['--json', 'jobs', 'describe', 'cli-job'], env)).stdout);
     assert.equal(described.hyperParameters.epochs, '2');
+    const readable = await runCli(['jobs', 'describe', 'cli-job'], env);
+    assert.match(readable.stdout, /^trainingJobName: cli-job$/m, 'a person gets YAML, not JSON');
+    assert.match(readable.stdout, /^hyperParameters:\n(?: {2}\S.*\n)*? {2}epochs: "2"$/m);
   });
 
   test('a typo in a channel path fails before anything runs, naming the channel', async () => {
@@ -79,7 +82,7 @@ describe('slipway train / jobs', () => {
       ],
       env,
     );
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2, 'a refused input is a usage error');
     assert.match(result.stderr, /channel "train" points at file:\/\/.*\/dta, which does not exist/);
     const listed = await runCli(['jobs', 'list', '--json'], env);
     assert.ok(
@@ -116,7 +119,87 @@ describe('slipway train / jobs', () => {
 
   test('bad flags are refused with the flag named', async () => {
     const result = await runCli(['train', '--entry-point', 'x.sh', '--hp', 'novalue'], env);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /--hp: "novalue" is not name=value/);
+  });
+
+  test('exit codes: a failed job is 3, a --timeout gives up with 5 while the job runs on, bad flags are 2', async () => {
+    writeFileSync(join(work.path, 'src', 'fail.sh'), 'echo "bad data" >&2\nexit 7\n');
+    const failed = await runCli(
+      [
+        'train',
+        '--name',
+        'fails',
+        '--entry-point',
+        'fail.sh',
+        '--source-dir',
+        join(work.path, 'src'),
+        '--wait',
+      ],
+      env,
+    );
+    assert.equal(failed.code, 3, failed.stderr);
+    assert.match(failed.stdout, /fails: Failed/);
+
+    const waited = await runCli(
+      [
+        'train',
+        '--name',
+        'outlasts',
+        '--entry-point',
+        'forever.sh',
+        '--source-dir',
+        join(work.path, 'src'),
+        '--wait',
+        '--timeout',
+        '1',
+      ],
+      env,
+    );
+    assert.equal(waited.code, 5, waited.stderr);
+    assert.match(waited.stderr, /gave up waiting after 1 s: outlasts is InProgress\. It keeps running/);
+    const running = await slipway
+      .client()
+      .get<{ trainingJobStatus: string }>('/api/v1/training-jobs/outlasts');
+    assert.equal(running.trainingJobStatus, 'InProgress');
+    await runCli(['jobs', 'stop', 'outlasts'], env);
+
+    const badTimeout = await runCli(['train', '--entry-point', 'x.sh', '--timeout', 'soon'], env);
+    assert.equal(badTimeout.code, 2);
+    assert.match(badTimeout.stderr, /--timeout: "soon" is not a positive number of seconds/);
+    const unknown = await runCli(['train', '--entrypoint', 'x.sh'], env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option '--entrypoint'/);
+    const version = await runCli(['--version'], env);
+    assert.equal(version.code, 0);
+    const help = await runCli(['--help'], env);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Exit codes:\n {2}0 {2}success/);
+  });
+
+  test('train --experiment records the job as a run of that experiment', async () => {
+    const result = await runCli(
+      [
+        'train',
+        '--name',
+        'tracked',
+        '--entry-point',
+        'train.sh',
+        '--source-dir',
+        join(work.path, 'src'),
+        '--experiment',
+        'cli-experiment',
+        '--run-name',
+        'first-try',
+        '--wait',
+      ],
+      env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const run = await slipway.client().get<{ experimentName: string }>('/api/v1/runs/first-try');
+    assert.equal(run.experimentName, 'cli-experiment');
+    const lonely = await runCli(['train', '--entry-point', 'x.sh', '--run-name', 'r'], env);
+    assert.equal(lonely.code, 2);
+    assert.match(lonely.stderr, /--run-name: needs --experiment/);
   });
 });

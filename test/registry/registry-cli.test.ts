@@ -58,7 +58,7 @@ describe('slipway experiments / runs / registry / lineage', () => {
       ['cli-a'],
     );
     const bad = await runCli(['runs', 'list', '--filter', 'metrics.accuracy ~ 1'], env);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /filter: .*"~"/);
   });
 
@@ -82,7 +82,7 @@ describe('slipway experiments / runs / registry / lineage', () => {
     const shown = await runCli(['runs', 'show', 'cli-b'], env);
     assert.match(shown.stdout, /cli-b {2}Running {2}experiment cli/);
     const refused = await runCli(['runs', 'reproduce', 'cli-b'], env);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 2);
     assert.match(refused.stderr, /cannot be reproduced: it was not recorded from a training job/);
   });
 
@@ -118,7 +118,7 @@ describe('slipway experiments / runs / registry / lineage', () => {
     assert.equal(lines[0], 'model-package/fraud/2 sha256 ' + lines[0]!.split('sha256 ')[1]);
     assert.match(lines[1]!, /^└─ uses model-artifact\/file:\/\/.*model\.onnx sha256 [0-9a-f]{12}…$/);
     const badResource = await runCli(['lineage', 'endpoint'], env);
-    assert.equal(badResource.code, 1);
+    assert.equal(badResource.code, 2);
     assert.match(badResource.stderr, /is not <kind>\/<name>/);
   });
 });

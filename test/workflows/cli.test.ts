@@ -50,17 +50,17 @@ test('run-local runs a definition in memory with module and command functions', 
   assert.deepEqual(JSON.parse(ok.stdout), { sum: 150 });
 
   const failed = await runCli(['workflows', 'run-local', file, '--input', '{"a":1,"b":2}', ...functions]);
-  assert.equal(failed.code, 1);
+  assert.equal(failed.code, 3, 'a failed execution is exit 3');
   assert.deepEqual(JSON.parse(failed.stdout), { error: 'Sum.TooSmall', cause: 'the sum is 100 or less' });
 
   const missing = await runCli(['workflows', 'run-local', file, '--input', '{"a":1,"b":2}']);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 3);
   assert.equal(JSON.parse(missing.stdout).error, 'Lambda.ResourceNotFoundException');
 
   const broken = join(work.path, 'broken.json');
   writeFileSync(broken, JSON.stringify({ ...definition, StartAt: 'Nope' }));
   const invalid = await runCli(['workflows', 'run-local', broken]);
-  assert.equal(invalid.code, 1);
+  assert.equal(invalid.code, 2, 'a refused definition is a usage error');
   assert.match(invalid.stderr, /StartAt: state "Nope" does not exist/);
   const badInput = await runCli(['workflows', 'run-local', file, '--input', '{oops']);
   assert.match(badInput.stderr, /--input: is not valid JSON text/);

@@ -11,6 +11,7 @@ import {
 } from '../../workflows/sdk/graph-model.ts';
 import { colour } from '../output.ts';
 import { elapsed } from '../progress.ts';
+import { Deadline } from '../waiting.ts';
 
 type Described = Record<string, any>;
 
@@ -78,8 +79,9 @@ function allStateNames(definition: Described): string[] {
 export async function watchExecution(
   client: SlipwayClient,
   name: string,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; deadline?: Deadline } = {},
 ): Promise<Described> {
+  const deadline = options.deadline ?? Deadline.from(undefined);
   const tty = Boolean(process.stdout.isTTY);
   const first = await client.get<Described>(`/api/v1/executions/${encodeURIComponent(name)}`);
   const workflow = await client
@@ -107,6 +109,7 @@ export async function watchExecution(
       if (!tty) process.stdout.write(`${lines[0]}\n`);
       return execution;
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    deadline.check(`${name} is ${execution.status}`, 'It keeps running');
+    await deadline.sleep(options.intervalMs ?? 500);
   }
 }

@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { stateFailures, stateStatuses } from '../../workflows/sdk/graph-model.ts';
 import { clientFor, globalsOf } from '../context.ts';
+import { failUnless } from '../exit-codes.ts';
 import { colour, formatTable, printJson } from '../output.ts';
 import { elapsed } from '../progress.ts';
+import { Deadline, timeoutOption } from '../waiting.ts';
 import { failureText, fetchHistory, watchExecution } from './executions-watch.ts';
 
 type Described = Record<string, any>;
@@ -74,10 +76,14 @@ export function registerExecutions(program: Command) {
 
   executions
     .command('watch <name>')
-    .description('live per-state progress until the execution ends (exit 1 unless it SUCCEEDED)')
+    .description('live per-state progress until the execution ends (exit 3 unless it SUCCEEDED)')
     .option('--interval <ms>', 'how often to refresh', '500')
-    .action(async (name: string, options: { interval: string }, command: Command) => {
-      const done = await watchExecution(clientFor(command), name, { intervalMs: Number(options.interval) });
-      if (done.status !== 'SUCCEEDED') process.exitCode = 1;
+    .option(...timeoutOption)
+    .action(async (name: string, options: { interval: string; timeout?: string }, command: Command) => {
+      const done = await watchExecution(clientFor(command), name, {
+        intervalMs: Number(options.interval),
+        deadline: Deadline.from(options.timeout),
+      });
+      failUnless(done.status, 'SUCCEEDED');
     });
 }

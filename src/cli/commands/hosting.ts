@@ -4,8 +4,10 @@ import type { Command } from 'commander';
 import { invalid } from '../../core/errors.ts';
 import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
-import { colour, formatTable, printJson } from '../output.ts';
+import { exitCodes, failUnless } from '../exit-codes.ts';
+import { colour, formatTable, printDescribed, printJson } from '../output.ts';
 import { collect, keyValues, readSpecFile } from '../spec-file.ts';
+import { Deadline, timeoutOption } from '../waiting.ts';
 
 type Described = Record<string, any>;
 
@@ -42,6 +44,8 @@ export function registerHosting(program: Command) {
       process.stdout.write(`created model ${colour.bold(created.modelName)} (${created.servingType})\n`);
     });
   listCommand(models, '/api/v1/models', ['modelName', 'servingType', 'creationTime']);
+  describeCommand(models, '/api/v1/models');
+  deleteCommand(models, '/api/v1/models');
 
   const configs = program
     .command('endpoint-configs')
@@ -58,6 +62,8 @@ export function registerHosting(program: Command) {
       process.stdout.write(`created endpoint config ${colour.bold(created.endpointConfigName)}\n`);
     });
   listCommand(configs, '/api/v1/endpoint-configs', ['endpointConfigName', 'creationTime']);
+  describeCommand(configs, '/api/v1/endpoint-configs');
+  deleteCommand(configs, '/api/v1/endpoint-configs');
 
   const endpoints = program.command('endpoints').description('endpoints: live models behind HTTP');
   endpoints
@@ -67,12 +73,14 @@ export function registerHosting(program: Command) {
     .option('--model <name>', 'make a one-variant config for this model')
     .option('--instances <n>', 'instances for --model', '1')
     .option('--wait', 'wait until InService')
+    .option(...timeoutOption)
     .action(
       async (
         name: string,
-        options: { config?: string; model?: string; instances: string; wait?: boolean },
+        options: { config?: string; model?: string; instances: string } & WaitOptions,
         command: Command,
       ) => {
+        const deadline = Deadline.from(options.timeout);
         const client = clientFor(command);
         let configName = options.config;
         if (!configName && options.model) {
@@ -90,12 +98,10 @@ export function registerHosting(program: Command) {
         }
         if (!configName) throw invalid('--config', 'give an endpoint config, or a model with --model');
         await client.post('/api/v1/endpoints', { endpointName: name, endpointConfigName: configName });
-        await finish(command, name, options.wait);
+        await finishEndpoint(command, name, options.wait, deadline);
       },
     );
-  endpoints.command('describe <name>').action(async (name: string, _options, command: Command) => {
-    printJson(await clientFor(command).get(`/api/v1/endpoints/${encodeURIComponent(name)}`));
-  });
+  describeCommand(endpoints, '/api/v1/endpoints');
   listCommand(endpoints, '/api/v1/endpoints', [
     'endpointName',
     'endpointStatus',
@@ -139,17 +145,19 @@ export function registerHosting(program: Command) {
     .requiredOption('--endpoint-name <name>', 'endpoint to create (or update)')
     .option('--instances <n>', 'instances', '1')
     .option('--wait', 'wait until InService')
+    .option(...timeoutOption)
     .action(
       async (
         job: string,
-        options: { endpointName: string; instances: string; wait?: boolean },
+        options: { endpointName: string; instances: string } & WaitOptions,
         command: Command,
       ) => {
+        const deadline = Deadline.from(options.timeout);
         await clientFor(command).post(`/api/v1/training-jobs/${encodeURIComponent(job)}/deploy`, {
           endpointName: options.endpointName,
           initialInstanceCount: Number(options.instances),
         });
-        await finish(command, options.endpointName, options.wait);
+        await finishEndpoint(command, options.endpointName, options.wait, deadline);
       },
     );
 
@@ -190,13 +198,26 @@ export function registerHosting(program: Command) {
   transform
     .command('create')
     .requiredOption('-f, --file <spec>', 'transform job spec (JSON or YAML)')
-    .action(async (options: { file: string }, command: Command) => {
-      const created = await clientFor(command).post<Described>(
-        '/api/v1/transform-jobs',
-        readSpecFile(options.file),
+    .option('--wait', 'wait until the job ends')
+    .option(...timeoutOption)
+    .action(async (options: { file: string } & WaitOptions, command: Command) => {
+      const deadline = Deadline.from(options.timeout);
+      const client = clientFor(command);
+      let job = await client.post<Described>('/api/v1/transform-jobs', readSpecFile(options.file));
+      const path = `/api/v1/transform-jobs/${encodeURIComponent(job.transformJobName)}`;
+      while (options.wait && !['Completed', 'Failed', 'Stopped'].includes(job.transformJobStatus)) {
+        deadline.check(`${job.transformJobName} is ${job.transformJobStatus}`, 'It keeps running');
+        await deadline.sleep(500);
+        job = await client.get<Described>(path);
+      }
+      if (options.wait) failUnless(job.transformJobStatus, 'Completed');
+      if (globalsOf(command).json) return printJson(job);
+      const reason = job.failureReason ? ` (${job.failureReason})` : '';
+      process.stdout.write(
+        options.wait
+          ? `${colour.bold(job.transformJobName)}: ${job.transformJobStatus}${reason}\n`
+          : `created transform job ${colour.bold(job.transformJobName)}\n`,
       );
-      if (globalsOf(command).json) return printJson(created);
-      process.stdout.write(`created transform job ${colour.bold(created.transformJobName)}\n`);
     });
   listCommand(transform, '/api/v1/transform-jobs', [
     'transformJobName',
@@ -204,8 +225,31 @@ export function registerHosting(program: Command) {
     'recordsProcessed',
     'creationTime',
   ]);
-  transform.command('describe <name>').action(async (name: string, _options, command: Command) => {
-    printJson(await clientFor(command).get(`/api/v1/transform-jobs/${encodeURIComponent(name)}`));
+  describeCommand(transform, '/api/v1/transform-jobs');
+}
+
+interface WaitOptions {
+  wait?: boolean;
+  timeout?: string;
+}
+
+function describeCommand(parent: Command, path: string) {
+  parent
+    .command('describe <name>')
+    .description('show it (YAML; JSON with --json)')
+    .action(async (name: string, _options, command: Command) => {
+      printDescribed(
+        await clientFor(command).get(`${path}/${encodeURIComponent(name)}`),
+        globalsOf(command).json,
+      );
+    });
+}
+
+function deleteCommand(parent: Command, path: string) {
+  parent.command('delete <name>').action(async (name: string, _options, command: Command) => {
+    await clientFor(command).delete(`${path}/${encodeURIComponent(name)}`);
+    if (globalsOf(command).json) return printJson({ deleted: name });
+    process.stdout.write(`deleted ${name}\n`);
   });
 }
 
@@ -221,11 +265,17 @@ function listCommand(parent: Command, path: string, columns: string[]) {
 }
 
 /** Prints the endpoint, waiting for InService (or failure) with --wait. */
-async function finish(command: Command, name: string, wait?: boolean) {
+export async function finishEndpoint(
+  command: Command,
+  name: string,
+  wait: boolean | undefined,
+  deadline: Deadline,
+) {
   const client = clientFor(command);
   let endpoint = await client.get<Described>(`/api/v1/endpoints/${encodeURIComponent(name)}`);
   while (wait && !['InService', 'Failed'].includes(endpoint.endpointStatus)) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    deadline.check(`${name} is ${endpoint.endpointStatus}`, 'It keeps deploying');
+    await deadline.sleep(500);
     endpoint = await client.get<Described>(`/api/v1/endpoints/${encodeURIComponent(name)}`);
   }
   if (globalsOf(command).json) return printJson(endpoint);
@@ -236,5 +286,5 @@ async function finish(command: Command, name: string, wait?: boolean) {
     process.stdout.write(
       `invoke it: slipway invoke ${name} --body '...'  (POST ${client.url}/endpoints/${name}/invocations)\n`,
     );
-  if (endpoint.endpointStatus === 'Failed') process.exitCode = 1;
+  if (endpoint.endpointStatus === 'Failed') process.exitCode = exitCodes.failed;
 }

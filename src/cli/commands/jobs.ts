@@ -1,7 +1,7 @@
 /** `slipway jobs list|describe|logs|stop`: training jobs. */
 import type { Command } from 'commander';
 import { clientFor, globalsOf } from '../context.ts';
-import { formatTable, printJson } from '../output.ts';
+import { formatTable, printDescribed, printJson } from '../output.ts';
 import { elapsed } from '../progress.ts';
 
 type Job = Record<string, any>;
@@ -38,10 +38,10 @@ export function registerJobs(program: Command) {
 
   jobs
     .command('describe <name>')
-    .description('show a training job: spec, status, transitions, metrics, model')
+    .description('show a training job: spec, status, transitions, metrics, model (YAML; JSON with --json)')
     .action(async (name: string, _options, command: Command) => {
       const job = await clientFor(command).get<Job>(`/api/v1/training-jobs/${encodeURIComponent(name)}`);
-      printJson(job);
+      printDescribed(job, globalsOf(command).json);
     });
 
   jobs

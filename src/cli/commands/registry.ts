@@ -9,7 +9,9 @@ import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
 import { colour, formatTable, printJson } from '../output.ts';
 import { collect, keyValues } from '../spec-file.ts';
+import { Deadline, timeoutOption } from '../waiting.ts';
 import { registerExperiments } from './experiments.ts';
+import { finishEndpoint } from './hosting.ts';
 import { registerLineage } from './lineage.ts';
 import { registerRuns } from './runs.ts';
 
@@ -204,19 +206,21 @@ export function registerRegistry(program: Command) {
     .description('deploy an Approved version (a number, latest, or an alias) to an endpoint')
     .requiredOption('--endpoint-name <name>', 'endpoint to create (or update)')
     .option('--instances <n>', 'instances', '1')
+    .option('--wait', 'wait until InService')
+    .option(...timeoutOption)
     .action(
       async (
         group: string,
         version: string,
-        options: { endpointName: string; instances: string },
+        options: { endpointName: string; instances: string; wait?: boolean; timeout?: string },
         command: Command,
       ) => {
-        const endpoint = await clientFor(command).post<Described>(
+        const deadline = Deadline.from(options.timeout);
+        await clientFor(command).post<Described>(
           `/api/v1/model-packages/${encodeURIComponent(group)}/${encodeURIComponent(version)}/deploy`,
           { endpointName: options.endpointName, initialInstanceCount: Number(options.instances) },
         );
-        if (globalsOf(command).json) return printJson(endpoint);
-        process.stdout.write(`${endpoint.endpointName}: ${endpoint.endpointStatus}\n`);
+        await finishEndpoint(command, options.endpointName, options.wait, deadline);
       },
     );
 }

@@ -8,9 +8,11 @@ import { invalid } from '../../core/errors.ts';
 import type { SlipwayClient } from '../../sdk/client.ts';
 import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
+import { failUnless } from '../exit-codes.ts';
 import { colour, printJson } from '../output.ts';
 import { elapsed, ProgressLine } from '../progress.ts';
 import { collect, keyValues, readSpecFile } from '../spec-file.ts';
+import { Deadline, timeoutOption } from '../waiting.ts';
 
 type Job = Record<string, any>;
 
@@ -30,7 +32,10 @@ interface TrainOptions {
   gpus?: string;
   cpus?: string;
   memoryMb?: string;
+  experiment?: string;
+  runName?: string;
   wait?: boolean;
+  timeout?: string;
 }
 
 export function registerTrain(program: Command) {
@@ -52,9 +57,13 @@ export function registerTrain(program: Command) {
     .option('--gpus <count>', 'GPUs to assign from the server inventory')
     .option('--cpus <count>', 'CPUs for the job')
     .option('--memory-mb <mb>', 'memory limit (docker runtime)')
+    .option('--experiment <name>', 'record the job as a run of this experiment (created if new)')
+    .option('--run-name <name>', "the run's name in --experiment (default: the job name)")
     .option('--wait', 'wait for the job to end, showing status, elapsed time and the last metrics')
+    .option(...timeoutOption)
     .action(async (options: TrainOptions, command: Command) => {
       const spec = buildSpec(options);
+      const deadline = Deadline.from(options.timeout);
       const client = clientFor(command);
       const json = globalsOf(command).json;
       const created = await client.post<Job>('/api/v1/training-jobs', spec);
@@ -65,10 +74,10 @@ export function registerTrain(program: Command) {
         );
         return;
       }
-      const job = await waitForJob(client, created.trainingJobName, { quiet: Boolean(json) });
+      const job = await waitForJob(client, created.trainingJobName, { quiet: Boolean(json), deadline });
       if (json) printJson(job);
       else printOutcome(job);
-      if (job.trainingJobStatus !== 'Completed') process.exitCode = 1;
+      failUnless(job.trainingJobStatus, 'Completed');
     });
 }
 
@@ -103,6 +112,13 @@ function buildSpec(options: TrainOptions): Record<string, any> {
   if (options.cpus) resources.cpus = Number(options.cpus);
   if (options.memoryMb) resources.memoryMb = integer(options.memoryMb, '--memory-mb');
   if (Object.keys(resources).length) spec.resourceConfig = resources;
+  if (options.runName && !options.experiment) throw invalid('--run-name', 'needs --experiment');
+  if (options.experiment)
+    spec.experimentConfig = {
+      ...(spec.experimentConfig ?? {}),
+      experimentName: options.experiment,
+      ...(options.runName ? { runName: options.runName } : {}),
+    };
   if (Object.keys(spec.hyperParameters).length === 0) delete spec.hyperParameters;
   spec.trainingJobName = options.name ?? spec.trainingJobName ?? defaultName(spec);
   return spec;
@@ -130,8 +146,9 @@ function defaultName(spec: Record<string, any>): string {
 export async function waitForJob(
   client: SlipwayClient,
   name: string,
-  options: { quiet: boolean },
+  options: { quiet: boolean; deadline?: Deadline },
 ): Promise<Job> {
+  const deadline = options.deadline ?? Deadline.from(undefined);
   const line = new ProgressLine();
   let detached = false;
   const onInterrupt = () => {
@@ -150,7 +167,11 @@ export async function waitForJob(
         );
         process.exit(130);
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      deadline.check(
+        `${name} is ${job.trainingJobStatus}`,
+        `It keeps running; stop it with: slipway jobs stop ${name}`,
+      );
+      await deadline.sleep(1000);
     }
   } finally {
     line.done();

@@ -1,7 +1,7 @@
 /**
  * `slipway workflows run-local <definition.json>`: runs a definition in memory, without a server,
  * with lambda:invoke functions from `--function NAME=path` and HTTP tasks. Prints the output JSON
- * (exit 0), or `{"error": …, "cause": …}` (exit 1) when the execution fails.
+ * (exit 0), or `{"error": …, "cause": …}` (exit 3) when the execution fails.
  */
 import type { Command } from 'commander';
 import { startExecution, systemCollaborators, validateDefinition } from '../../workflows/asl/index.ts';
@@ -10,6 +10,7 @@ import { registerLocalIntegrations } from '../../workflows/integrations/builtins
 import { functionFromFlag, functionsInMemory } from '../../workflows/integrations/functions.ts';
 import { IntegrationRegistry } from '../../workflows/integrations/registry.ts';
 import { TaskTokens } from '../../workflows/integrations/task-tokens.ts';
+import { exitCodes } from '../exit-codes.ts';
 import { collect, readSpecFile } from '../spec-file.ts';
 
 export function registerRunLocal(workflows: Command) {
@@ -25,7 +26,7 @@ export function registerRunLocal(workflows: Command) {
       collect,
     )
     .action(async (file: string, options: { input: string; function?: string[] }) => {
-      const definition = readSpecFile(file);
+      const definition = readSpecFile(file, '<definition>');
       const input = parseInput(options.input, '--input');
       const registry = new IntegrationRegistry(new TaskTokens());
       registerLocalIntegrations(registry, functionsInMemory((options.function ?? []).map(functionFromFlag)));
@@ -42,6 +43,6 @@ export function registerRunLocal(workflows: Command) {
         return;
       }
       process.stdout.write(`${JSON.stringify({ error: result.error, cause: result.cause }, null, 2)}\n`);
-      process.exitCode = 1;
+      process.exitCode = exitCodes.failed;
     });
 }

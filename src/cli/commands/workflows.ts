@@ -12,8 +12,10 @@ import { renderMermaid } from '../../workflows/sdk/render-mermaid.ts';
 import { renderSvg } from '../../workflows/sdk/render-svg.ts';
 import type { Workflow } from '../../workflows/sdk/workflow.ts';
 import { clientFor, globalsOf } from '../context.ts';
+import { failUnless } from '../exit-codes.ts';
 import { formatTable, printJson } from '../output.ts';
 import { readSpecFile } from '../spec-file.ts';
+import { Deadline, timeoutOption } from '../waiting.ts';
 import { fetchHistory, watchExecution } from './executions-watch.ts';
 import { registerRunLocal } from './workflows-run-local.ts';
 
@@ -136,21 +138,29 @@ export function registerWorkflows(program: Command) {
     .option('--input <json>', 'the input (JSON text)')
     .option('--input-file <file>', 'read the input from a JSON file')
     .option('--execution-name <name>', 'the execution name (default: a UUID)')
-    .option('--watch', 'show per-state progress until it ends')
+    .option('--watch', 'show per-state progress until it ends (exit 3 unless it SUCCEEDED)')
+    .option(...timeoutOption)
     .action(
       async (
         name: string,
-        options: { input?: string; inputFile?: string; executionName?: string; watch?: boolean },
+        options: {
+          input?: string;
+          inputFile?: string;
+          executionName?: string;
+          watch?: boolean;
+          timeout?: string;
+        },
         command: Command,
       ) => {
+        const deadline = Deadline.from(options.timeout);
         const client = clientFor(command);
         const started = await client.post<Described>(`${path(name)}/executions`, {
           input: inputFrom(options),
           ...(options.executionName ? { name: options.executionName } : {}),
         });
         if (options.watch) {
-          const done = await watchExecution(client, started.name);
-          if (done.status !== 'SUCCEEDED') process.exitCode = 1;
+          const done = await watchExecution(client, started.name, { deadline });
+          failUnless(done.status, 'SUCCEEDED');
           return;
         }
         if (globalsOf(command).json) return printJson(started);
