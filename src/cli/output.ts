@@ -44,3 +44,27 @@ export function printDescribed(value: unknown, json: boolean | undefined): void 
   if (json) printJson(value);
   else process.stdout.write(stringifyYaml(value, { lineWidth: 0 }));
 }
+
+const bars = '▁▂▃▄▅▆▇█';
+
+/**
+ * A series as one line of block characters, at most `width` wide: a longer series is averaged in
+ * equal buckets, so its shape survives. Values that are not finite are drawn as spaces.
+ */
+export function sparkline(values: number[], width = 40): string {
+  const buckets: number[] = [];
+  const size = Math.max(1, values.length / width);
+  for (let start = 0; start < values.length; start += size) {
+    const slice = values.slice(Math.floor(start), Math.floor(start + size)).filter(Number.isFinite);
+    buckets.push(slice.length ? slice.reduce((sum, value) => sum + value, 0) / slice.length : Number.NaN);
+  }
+  const finite = buckets.filter(Number.isFinite);
+  const low = Math.min(...finite);
+  const span = Math.max(...finite) - low;
+  return buckets
+    .map((value) => {
+      if (!Number.isFinite(value)) return ' ';
+      return bars[span === 0 ? 3 : Math.round(((value - low) / span) * (bars.length - 1))];
+    })
+    .join('');
+}

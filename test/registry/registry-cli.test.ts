@@ -62,6 +62,20 @@ describe('slipway experiments / runs / registry / lineage', () => {
     assert.match(bad.stderr, /filter: .*"~"/);
   });
 
+  test('runs metrics shows each series as numbers and a sparkline', async () => {
+    await slipway.client().post('/api/v1/runs/cli-a/metrics', {
+      metrics: [1, 2, 3].map((step) => ({ name: 'loss', value: 1 / step, step })),
+    });
+    const all = await runCli(['runs', 'metrics', 'cli-a'], env);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /^METRIC\s+POINTS\s+FIRST\s+LAST\s+MIN\s+MAX\s+SHAPE$/m);
+    assert.match(all.stdout, /^loss\s+3\s+1\s+0\.3333\s+0\.3333\s+1\s+█▃▁$/m);
+    const one = await runCli(['runs', 'metrics', 'cli-a', 'loss'], env);
+    assert.match(one.stdout, /^loss {2}█▃▁\nSTEP\s+VALUE\s+TIME\n1\s+1\s+\d{4}-/);
+    const json = JSON.parse((await runCli(['--json', 'runs', 'metrics', 'cli-a', 'loss'], env)).stdout);
+    assert.deepEqual(json.steps, [1, 2, 3]);
+  });
+
   test('runs compare prints a table with differing parameters marked', async () => {
     const compared = await runCli(['runs', 'compare', 'cli-a', 'cli-b'], env);
     assert.equal(compared.code, 0, compared.stderr);

@@ -1,7 +1,7 @@
-/** `slipway runs list|show|compare|reproduce`: experiment runs from the command line. */
+/** `slipway runs list|show|metrics|compare|reproduce`: experiment runs from the command line. */
 import type { Command } from 'commander';
 import { clientFor, globalsOf } from '../context.ts';
-import { colour, formatTable, printJson } from '../output.ts';
+import { colour, formatTable, printJson, sparkline } from '../output.ts';
 
 type Described = Record<string, any>;
 
@@ -143,4 +143,55 @@ export function registerRuns(program: Command) {
         `reproducing ${name} as training job ${colour.bold(created.trainingJobName)} (run ${created.runName}); follow it with: slipway jobs describe ${created.trainingJobName}\n`,
       );
     });
+
+  runs
+    .command('metrics <run> [metric]')
+    .description("a run's metric series: every metric's last value and shape, or one metric step by step")
+    .action(async (name: string, metric: string | undefined, _options, command: Command) => {
+      const client = clientFor(command);
+      const runPath = `/api/v1/runs/${encodeURIComponent(name)}/metrics`;
+      const seriesOf = (metricName: string) =>
+        client.get<Series>(`${runPath}/${encodeURIComponent(metricName)}`);
+      const json = globalsOf(command).json;
+      if (metric) {
+        const series = await seriesOf(metric);
+        if (json) return printJson(series);
+        const rows = series.steps.map((step, index) => ({
+          step,
+          value: series.values[index],
+          time: new Date(series.timestamps[index]!).toISOString(),
+        }));
+        process.stdout.write(
+          `${metric}  ${sparkline(series.values)}\n${formatTable(rows, ['step', 'value', 'time'])}\n`,
+        );
+        return;
+      }
+      const { metrics } = await client.get<{ metrics: Array<{ name: string }> }>(runPath);
+      const all = await Promise.all(metrics.map((entry) => seriesOf(entry.name)));
+      if (json) return printJson(all);
+      const rows = all.map((series) => ({
+        metric: series.name,
+        points: series.values.length,
+        first: short(series.values[0]),
+        last: short(series.values.at(-1)),
+        min: short(Math.min(...series.values)),
+        max: short(Math.max(...series.values)),
+        shape: sparkline(series.values, 30),
+      }));
+      process.stdout.write(
+        `${formatTable(rows, ['metric', 'points', 'first', 'last', 'min', 'max', 'shape'])}\n`,
+      );
+    });
+}
+
+/** Four significant digits: enough to compare, short enough for a table. */
+function short(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value.toPrecision(4));
+}
+
+interface Series {
+  name: string;
+  steps: number[];
+  values: number[];
+  timestamps: number[];
 }
