@@ -146,8 +146,18 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   private unavailable(error: unknown) {
-    return ArtifactErrors.unavailable({ root: this.rootUri, reason: (error as Error).message });
+    const reason = (error as Error).message;
+    // The AWS SDK's own words name none of the settings a Slipway user would change.
+    const hint = isMissingCredentials(error)
+      ? '. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE); for an S3-compatible server, also SLIPWAY_S3_ENDPOINT (config s3Endpoint)'
+      : '';
+    return ArtifactErrors.unavailable({ root: this.rootUri, reason: reason + hint });
   }
+}
+
+function isMissingCredentials(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e.name === 'CredentialsProviderError' || /could not load credentials/i.test(e.message ?? '');
 }
 
 function isMissing(error: unknown): boolean {
