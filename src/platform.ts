@@ -17,6 +17,7 @@ import { builtinAlgorithmCatalogue } from './training/builtin-algorithms.ts';
 import type { BuiltinAlgorithms } from './training/builtins.ts';
 import { createTrainingModule, type TrainingModule } from './training/module.ts';
 import { registerHostingIntegrations } from './workflows/integrations/sagemaker-hosting.ts';
+import { registerRegistryIntegrations } from './workflows/integrations/sagemaker-registry.ts';
 import { createWorkflowsModule, type WorkflowsModule } from './workflows/module.ts';
 
 export interface Platform {
@@ -55,6 +56,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
   app.onClose(() => hosting.transformRunner.close());
   const workflows = createWorkflowsModule(app, { training });
   registerHostingIntegrations(workflows.integrations, { hosting, events: app.events });
+  registerRegistryIntegrations(workflows.integrations, { packages: registry.packages });
   return {
     training,
     hosting,

@@ -36,7 +36,7 @@ test('every task state has a Retry and a Catch to the Fail state; Deploy falls b
   const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
   assert.deepEqual(
     tasks.map(([name]) => name),
-    ['Prepare', 'Train', 'CreateModel', 'CreateEndpointConfig', 'Deploy', 'UpdateEndpoint'],
+    ['Prepare', 'Train', 'Register', 'CreateModel', 'CreateEndpointConfig', 'Deploy', 'UpdateEndpoint'],
   );
   for (const [, task] of tasks) {
     assert.ok(task.Retry?.length >= 1);
@@ -68,8 +68,10 @@ test('deploy registers its function; three runs in a row create, then update the
     RawDataUri: pathToFileURL(rawData).href,
     WorkUri: pathToFileURL(join(work.path, 'prepared')).href,
     EndpointName: 'penguins-live',
+    ModelPackageGroupName: 'penguins-candidates',
   };
   const client = slipway.client();
+  await client.post('/api/v1/model-package-groups', { modelPackageGroupName: 'penguins-candidates' });
   const runs: string[] = [];
   for (const name of ['deploy-1', 'deploy-2']) {
     await client.post('/api/v1/workflows/penguins-deploy/executions', { name, input: JSON.stringify(input) });
@@ -84,7 +86,12 @@ test('deploy registers its function; three runs in a row create, then update the
     name: 'on-new-penguins',
     workflowName: 'penguins-deploy',
     event: { type: 'artifact.created', detailPrefix: { uri: pathToFileURL(landing).href } },
-    input: { 'RawDataUri.$': '$.event.detail.uri', WorkUri: input.WorkUri, EndpointName: input.EndpointName },
+    input: {
+      'RawDataUri.$': '$.event.detail.uri',
+      WorkUri: input.WorkUri,
+      EndpointName: input.EndpointName,
+      ModelPackageGroupName: input.ModelPackageGroupName,
+    },
   });
   const watcher = slipway.platform.workflows.artifactWatcher;
   await watcher.scan(); // the folder is watched from now on: what is there is taken as seen
@@ -113,6 +120,12 @@ test('deploy registers its function; three runs in a row create, then update the
     assert.ok(output.data.rows > 300);
     assert.ok(output.train.accuracy >= 0.85);
     assert.equal(output.endpoint.status, 'InService');
+    assert.deepEqual(output.registered, { version: index + 1, status: 'PendingManualApproval' });
+    const version = await client.get<Record<string, any>>(
+      `/api/v1/model-packages/penguins-candidates/${index + 1}`,
+    );
+    assert.equal(version.trainingJobName, name, 'each run registered its own job');
+    assert.equal(version.metrics['test:accuracy'], output.train.accuracy, 'with the job’s own metric');
     const job = await client.get<Record<string, any>>(`/api/v1/training-jobs/${name}`);
     assert.equal(job.trainingJobStatus, 'Completed', 'each run trained a job of its own name');
     const entered = (await historyOf(client, name))

@@ -336,4 +336,44 @@ describe('task integrations', () => {
     assert.equal(scheduled.taskScheduledEventDetails.resourceType, 'sagemaker');
     assert.equal(scheduled.taskScheduledEventDetails.resource, 'createTrainingJob.sync');
   });
+
+  it('aws-sdk:sagemaker:createModelPackage registers a trained job PendingManualApproval and refuses self-approval', async () => {
+    const client = slipway.client();
+    await client.post('/api/v1/model-package-groups', { modelPackageGroupName: 'wf-candidates' });
+    const register = (extra: Record<string, unknown>) => ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage',
+      Parameters: { ModelPackageGroupName: 'wf-candidates', TrainingJobName: 'wf-train-ok', ...extra },
+    });
+    const done = await run('registrar', {
+      StartAt: 'Register',
+      States: {
+        Register: { ...register({}), ResultPath: '$.registered', Next: 'SelfApprove' },
+        SelfApprove: {
+          ...register({ ModelApprovalStatus: 'Approved' }),
+          Catch: [
+            { ErrorEquals: ['SageMaker.ValidationException'], ResultPath: '$.refused', Next: 'NoGroup' },
+          ],
+          Next: 'NoGroup',
+        },
+        NoGroup: {
+          ...register({ ModelPackageGroupName: 'no-such-group' }),
+          Catch: [{ ErrorEquals: ['SageMaker.ResourceNotFound'], ResultPath: '$.missing', Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    const output = JSON.parse(done.output);
+    assert.equal(output.registered.ModelPackageVersion, 1);
+    assert.equal(output.registered.ModelApprovalStatus, 'PendingManualApproval');
+    assert.equal(output.registered.Metrics.accuracy, 0.93, 'the version carries the job’s metric');
+    assert.match(output.refused.Cause, /PendingManualApproval/);
+    assert.match(output.missing.Cause, /no-such-group/);
+    const versions = await client.get<{ items: unknown[] }>(
+      '/api/v1/model-packages?modelPackageGroupName=wf-candidates',
+    );
+    assert.equal(versions.items.length, 1, 'the refused request registered nothing');
+  });
 });

@@ -1,14 +1,17 @@
 /**
  * The reference pipeline, written with Slipway's workflow SDK: prepare the penguins data → train the
- * walkthrough's scikit-learn script → evaluate (an accuracy bar) → create a model served by its own
- * handlers → deploy it to an endpoint, or move the endpoint to it when it exists already. Every
+ * walkthrough's scikit-learn script → evaluate (an accuracy bar) → register the model as a version
+ * in a model package group (with the job's metrics, PendingManualApproval) → create a model served
+ * by its own handlers → deploy it to an endpoint, or move the endpoint to it when it exists. Every
  * job, model and config is named after the execution, so the pipeline runs again and again (by
  * hand, on a schedule, on new data) without a name colliding. Every task retries transient
  * failures; the rest are caught into one Fail state that carries the step's own error and cause.
  *
+ *   slipway registry create-group penguins-candidates
  *   slipway workflows deploy examples/pipelines/penguins/pipeline.ts     # also registers prepare-penguins
  *   slipway workflows start penguins-deploy --watch --input \
- *     '{"RawDataUri":"file:///…/penguins.csv","WorkUri":"file:///…/work","EndpointName":"penguins"}'
+ *     '{"RawDataUri":"file:///…/penguins.csv","WorkUri":"file:///…/work","EndpointName":"penguins",
+ *       "ModelPackageGroupName":"penguins-candidates"}'
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +27,7 @@ import {
   Fail,
   failWithCaughtError,
   LambdaStep,
+  ModelPackageStep,
   ModelStep,
   type Placeholder,
   Retry,
@@ -37,7 +41,12 @@ import {
 export const accuracyBar = 0.85;
 
 const input = new ExecutionInput({
-  schema: { RawDataUri: 'string', WorkUri: 'string', EndpointName: 'string' },
+  schema: {
+    RawDataUri: 'string',
+    WorkUri: 'string',
+    EndpointName: 'string',
+    ModelPackageGroupName: 'string',
+  },
 });
 const state = new StepInput();
 const code = pathToFileURL(join(import.meta.dirname, '..', '..', 'penguins', 'code')).href;
@@ -74,6 +83,15 @@ const train = new TrainingStep('Train', {
     'accuracy.$': '$.FinalMetricDataList[0].Value',
   },
   resultPath: '$.train',
+})
+  .addRetry(retry())
+  .addCatch(catchAll());
+
+const register = new ModelPackageStep('Register', {
+  modelPackageGroupName: input.ModelPackageGroupName as Placeholder,
+  trainingJobName: ExecutionName,
+  resultSelector: { 'version.$': '$.ModelPackageVersion', 'status.$': '$.ModelApprovalStatus' },
+  resultPath: '$.registered',
 })
   .addRetry(retry())
   .addCatch(catchAll());
@@ -121,10 +139,10 @@ const deploy = new EndpointStep('Deploy', {
   .addCatch(catchAll());
 
 update.next(deployed);
-model.next(config).next(deploy).next(deployed);
+register.next(model).next(config).next(deploy).next(deployed);
 
 const evaluate = new Choice('Evaluate')
-  .addChoice(ChoiceRule.numericGreaterThanEquals('$.train.accuracy', accuracyBar), model)
+  .addChoice(ChoiceRule.numericGreaterThanEquals('$.train.accuracy', accuracyBar), register)
   .default(
     new Fail('BelowBar', {
       error: 'Model.BelowBar',
@@ -134,7 +152,7 @@ const evaluate = new Choice('Evaluate')
 
 export default new Workflow({
   name: 'penguins-deploy',
-  description: 'prepare → train → evaluate → create model → deploy or update, re-runnable',
+  description: 'prepare → train → evaluate → register → create model → deploy or update, re-runnable',
   executionInput: input,
   definition: Chain.of(prepare, train, evaluate),
   functions: {

@@ -1,12 +1,22 @@
 /**
  * Key case conversion between Step Functions' SageMaker requests (PascalCase, as the AWS APIs
  * take them) and Slipway's camelCase resources. Maps whose keys are user data (hyperparameters,
- * environment variables) are copied as they are.
+ * environment variables, metric names, custom metadata) are copied as they are.
  */
 import type { Json } from '../asl/index.ts';
 
 /** Keys whose values are user-keyed maps, in either case. */
-const opaque = new Set(['HyperParameters', 'hyperParameters', 'Environment', 'environment']);
+const opaque = new Set([
+  'HyperParameters',
+  'hyperParameters',
+  'Environment',
+  'environment',
+  'Metrics',
+  'metrics',
+  'CustomerMetadataProperties',
+  'customerMetadataProperties',
+  'customMetadata',
+]);
 
 /** Acronyms the SageMaker API spells differently from a plain case flip. */
 const toCamelExceptions: Record<string, string> = { VolumeSizeInGB: 'volumeSizeInGb' };

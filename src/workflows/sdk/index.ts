@@ -22,6 +22,7 @@ export { Fail, type FailOptions, failWithCaughtError } from './steps/fail.ts';
 export {
   EndpointConfigStep,
   EndpointStep,
+  ModelPackageStep,
   ModelStep,
   ProcessingStep,
   TransformStep,

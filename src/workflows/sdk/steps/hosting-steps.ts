@@ -119,3 +119,29 @@ export class ProcessingStep extends Task {
     });
   }
 }
+
+/**
+ * Registers a model version in a model package group from a Completed training job (its metrics,
+ * artifact and hash come with it), PendingManualApproval: an approver approves it.
+ */
+export class ModelPackageStep extends Task {
+  constructor(
+    stateId: string,
+    options: DataFlowFields & {
+      modelPackageGroupName: string | Placeholder;
+      trainingJobName: string | Placeholder;
+      description?: string | Placeholder;
+    },
+  ) {
+    super(stateId, {
+      ...options,
+      resource: 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage',
+      parameters: {
+        ModelPackageGroupName: options.modelPackageGroupName,
+        TrainingJobName: options.trainingJobName,
+        ...(options.description ? { ModelPackageDescription: options.description } : {}),
+        ...options.parameters,
+      },
+    });
+  }
+}
