@@ -3,12 +3,14 @@
  * closed in the reverse order. Domains receive this bundle (or the parts they use) explicitly.
  */
 
-import { TokenService } from './api/auth/tokens.ts';
+import { hasNonAdminToken, TokenService } from './api/auth/tokens.ts';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { Artifacts } from './artifacts/artifacts.ts';
+import { UriAccess } from './artifacts/uri-access.ts';
 import type { Config } from './core/config.ts';
 import { EventBus } from './core/events.ts';
 import { createLogger, type Logger } from './core/logging.ts';
+import { TrustMode } from './core/trust-mode.ts';
 import { Store } from './store/store.ts';
 
 export const version = '0.1.0';
@@ -20,6 +22,8 @@ export interface App {
   artifacts: Artifacts;
   events: EventBus;
   tokens: TokenService;
+  /** Single-user or team: what requests may reach on the host. */
+  trust: TrustMode;
   /** The Prometheus registry every part reports to (served at /metrics). */
   metrics: Metrics;
   /** Closers run in reverse order of registration at shutdown (controllers before the store). */
@@ -32,16 +36,27 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
   const store = await Store.open(config.databaseUrl, undefined, (error) =>
     logger.warn({ err: error }, 'a database connection failed while idle; the next query opens another'),
   );
+  const trust = await TrustMode.start(config, () => hasNonAdminToken(store));
   const artifacts = new Artifacts({
     defaultUrl: config.artifactsUrl,
     s3Endpoint: config.s3Endpoint,
     s3Region: config.s3Region,
+    access: new UriAccess({
+      artifactsUrl: config.artifactsUrl,
+      dataRoots: config.dataRoots,
+      home: config.home,
+      mode: () => trust.current,
+    }),
   });
   const events = new EventBus(store, (error, event) =>
     logger.error({ err: error, event: event.type, resource: event.resource }, 'event subscriber failed'),
   );
-  const tokens = new TokenService(store);
-  const closers: Array<() => Promise<void> | void> = [() => store.close(), () => artifacts.close()];
+  const tokens = new TokenService(store, () => trust.refresh());
+  const closers: Array<() => Promise<void> | void> = [
+    () => store.close(),
+    () => artifacts.close(),
+    () => trust.close(),
+  ];
   let closed = false;
   return {
     config,
@@ -50,6 +65,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     artifacts,
     events,
     tokens,
+    trust,
     metrics: createMetrics(),
     onClose: (closer) => closers.push(closer),
     async close() {

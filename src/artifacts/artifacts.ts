@@ -1,24 +1,28 @@
 /**
  * Resolves artifact URIs to stores. The default store (config `artifactsUrl`) holds what Slipway
  * writes; any other file:// or s3:// URI a user names (a channel, a model) is read through the same
- * backends.
+ * backends, after the access check (`UriAccess`) has allowed it.
  */
 
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactStore, ObjectInfo } from './artifact-store.ts';
 import { ArtifactErrors } from './errors.ts';
 import { FileArtifactStore } from './file/file-store.ts';
 import { checkKey } from './keys.ts';
 import { S3ArtifactStore } from './s3/s3-store.ts';
+import type { UriAccess } from './uri-access.ts';
 
 export interface ArtifactsOptions {
   defaultUrl: string;
   s3Endpoint?: string;
   s3Region: string;
+  /** Which URIs may be named; without it every URI is (for tools and tests that own the disk). */
+  access?: UriAccess;
 }
 
 export interface ResolvedUri {
@@ -32,24 +36,34 @@ export class Artifacts {
   private s3Client?: S3Client;
 
   constructor(private readonly options: ArtifactsOptions) {
-    this.defaultStore = this.storeFor(options.defaultUrl, 'artifactsUrl');
+    this.defaultStore = this.open(parseUri(options.defaultUrl, 'artifactsUrl'));
   }
 
   /** A store rooted at `uri`. */
   storeFor(uri: string, field = 'uri'): ArtifactStore {
-    const parsed = parseUri(uri, field);
-    if (parsed.scheme === 'file') return new FileArtifactStore(`file://${parsed.path}`);
-    return new S3ArtifactStore(this.s3(), parsed.bucket, parsed.path);
+    return this.open(this.checked(uri, field));
   }
 
   /** Splits a URI into its store root and key, so single objects can be read. */
   resolve(uri: string, field = 'uri'): ResolvedUri {
-    const parsed = parseUri(uri, field);
+    const parsed = this.checked(uri, field);
     const slash = parsed.path.lastIndexOf('/');
     const folder = parsed.path.slice(0, Math.max(slash, 0));
     const key = parsed.path.slice(slash + 1);
-    const root = parsed.scheme === 'file' ? `file://${folder || '/'}` : `s3://${parsed.bucket}/${folder}`;
-    return { store: this.storeFor(root, field), key };
+    const root: ParsedUri =
+      parsed.scheme === 'file' ? { scheme: 'file', path: folder || '/' } : { ...parsed, path: folder };
+    return { store: this.open(root), key };
+  }
+
+  private checked(uri: string, field: string): ParsedUri {
+    const parsed = parseUri(uri, field);
+    this.options.access?.check(parsed, uri, field);
+    return parsed;
+  }
+
+  private open(parsed: ParsedUri): ArtifactStore {
+    if (parsed.scheme === 'file') return new FileArtifactStore(pathToFileURL(parsed.path).href);
+    return new S3ArtifactStore(this.s3(), parsed.bucket, parsed.path);
   }
 
   /**

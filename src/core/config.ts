@@ -33,6 +33,13 @@ export const ConfigSchema = StrictObject({
   gpus: Type.Array(Type.Integer({ minimum: 0 })),
   /** Seconds between SIGTERM and SIGKILL when a job is stopped (SageMaker gives 120). */
   stopGraceSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+  /**
+   * Who the server trusts with the host (see trust-mode.ts): `auto` is single-user until a
+   * non-admin token exists or the server listens beyond loopback, then team.
+   */
+  trustMode: Type.Union([Type.Literal('auto'), Type.Literal('single-user'), Type.Literal('team')]),
+  /** Folders (file://) and bucket prefixes (s3://) requests may name besides the artifact store. */
+  dataRoots: Type.Array(Type.String({ pattern: '^(file:///|s3://)' })),
   /** Initial admin token; only used on first start when no admin token exists yet. */
   adminToken: Type.Optional(Type.String({ minLength: 16 })),
 });
@@ -53,6 +60,15 @@ const environmentKeys: Record<string, { key: keyof Config; parse: (text: string)
   SLIPWAY_GPUS: { key: 'gpus', parse: parseIntegerList },
   SLIPWAY_ADMIN_TOKEN: { key: 'adminToken', parse: String },
   SLIPWAY_STOP_GRACE_SECONDS: { key: 'stopGraceSeconds', parse: parseInteger },
+  SLIPWAY_TRUST_MODE: { key: 'trustMode', parse: String },
+  SLIPWAY_DATA_ROOTS: {
+    key: 'dataRoots',
+    parse: (text) =>
+      text
+        .split(',')
+        .map((uri) => uri.trim())
+        .filter(Boolean),
+  },
 };
 
 /** Variables read elsewhere (by the CLI or this loader) that are not config keys. */
@@ -72,6 +88,8 @@ export function defaultConfig(home: string): Config {
     pipArgs: [],
     gpus: [],
     stopGraceSeconds: 120,
+    trustMode: 'auto',
+    dataRoots: [],
   };
 }
 

@@ -119,6 +119,7 @@ export class SlipwayClient {
       version: string;
       database: string;
       artifacts: string;
+      trustMode: { mode: 'single-user' | 'team'; reason: string; dataRoots: string[] };
       principal: { name: string; role: string };
     }>('/api/v1/status');
   }

@@ -33,7 +33,10 @@ describe('penguins: run, registry, approval, deploy of a version, lineage both w
   const codeUri = pathToFileURL(join(example, 'code')).href;
 
   before(async () => {
-    slipway = await startTestSlipway();
+    // An approver token puts the server in team mode: the data and code come from data roots.
+    slipway = await startTestSlipway({
+      config: { dataRoots: [pathToFileURL(work.path).href, pathToFileURL(example).href] },
+    });
     data = preparePenguins({ input: join(example, 'data', 'penguins.csv'), output: work.path });
     approver = (
       await slipway.client().post<{ token: string }>('/api/v1/tokens', { name: 'reviewer', role: 'approver' })

@@ -29,7 +29,10 @@ for (const backend of databaseBackends()) {
 
     before(async () => {
       database = await backend.create();
-      slipway = await startTestSlipway({ config: { databaseUrl: database.url } });
+      // Other roles' tokens put the server in team mode: the job's code comes from a data root.
+      slipway = await startTestSlipway({
+        config: { databaseUrl: database.url, dataRoots: [pathToFileURL(work.path).href] },
+      });
       slipway.app.events.subscribe('model-package.*', (event) => {
         delivered.push(event);
       });

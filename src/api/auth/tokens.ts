@@ -32,7 +32,11 @@ export function adminTokenFile(home: string): string {
 export class TokenService {
   private readonly cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
 
-  constructor(private readonly store: Store) {}
+  /** `onChange` runs after a token is created or revoked (the trust mode depends on them). */
+  constructor(
+    private readonly store: Store,
+    private readonly onChange: () => Promise<void> = async () => {},
+  ) {}
 
   async create(options: {
     name: string;
@@ -59,6 +63,7 @@ export class TokenService {
         revoked_at: null,
       })
       .execute();
+    await this.onChange();
     return { token, info };
   }
 
@@ -102,6 +107,7 @@ export class TokenService {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw CoreErrors.notFound({ kind: 'token', name: id });
     this.cache.clear();
+    await this.onChange();
   }
 
   /**
@@ -127,6 +133,18 @@ export class TokenService {
     chmodSync(file, 0o600);
     return { token, file };
   }
+}
+
+/** Whether any live token other than an admin's exists. */
+export async function hasNonAdminToken(store: Store): Promise<boolean> {
+  const rows = await store.db
+    .selectFrom('tokens')
+    .select('id')
+    .where('role', '!=', 'admin')
+    .where('revoked_at', 'is', null)
+    .limit(1)
+    .execute();
+  return rows.length > 0;
 }
 
 /** The admin token saved at first start, if this user can read it. */

@@ -16,6 +16,11 @@ export async function statusRoutes(server: FastifyInstance, app: App) {
             database: Type.String(),
             artifacts: Type.String(),
             authEnabled: Type.Boolean(),
+            trustMode: Type.Object({
+              mode: Type.Union([Type.Literal('single-user'), Type.Literal('team')]),
+              reason: Type.String(),
+              dataRoots: Type.Array(Type.String()),
+            }),
             principal: Type.Object({ name: Type.String(), role: Type.String() }),
           }),
           ...errorResponses,
@@ -27,6 +32,7 @@ export async function statusRoutes(server: FastifyInstance, app: App) {
       database: app.store.description,
       artifacts: app.artifacts.defaultStore.rootUri,
       authEnabled: app.config.authEnabled,
+      trustMode: { mode: app.trust.current, reason: app.trust.reason, dataRoots: app.config.dataRoots },
       principal: { name: request.principal!.name, role: request.principal!.role },
     }),
   );

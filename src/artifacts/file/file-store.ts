@@ -20,8 +20,9 @@ export class FileArtifactStore implements ArtifactStore {
   private readonly root: string;
 
   constructor(rootUri: string) {
-    this.root = fileURLToPath(rootUri).replace(/\/+$/, '');
-    this.rootUri = `${pathToFileURL(this.root).href}/`;
+    // Trailing slashes go, except the one that is the file system's root.
+    this.root = fileURLToPath(rootUri).replace(/(.)\/+$/, '$1');
+    this.rootUri = pathToFileURL(this.root).href.replace(/\/?$/, '/');
   }
 
   uriOf(key: string): string {

@@ -2,6 +2,12 @@ import type { Command } from 'commander';
 import { clientFor, globalsOf } from '../context.ts';
 import { printJson } from '../output.ts';
 
+const modeMeaning = {
+  'single-user':
+    'requests may name the artifact store, the data roots and your own folders (home, temp, the server’s folder)',
+  team: 'requests may name only the artifact store and the data roots',
+};
+
 export function registerStatus(program: Command) {
   program
     .command('status')
@@ -14,6 +20,11 @@ export function registerStatus(program: Command) {
           `server:    ${clientFor(command).url} (Slipway ${status.version})`,
           `database:  ${status.database}`,
           `artifacts: ${status.artifacts}`,
+          `mode:      ${status.trustMode.mode} (${status.trustMode.reason})`,
+          `           ${modeMeaning[status.trustMode.mode]}`,
+          ...(status.trustMode.dataRoots.length
+            ? [`data:      ${status.trustMode.dataRoots.join(', ')}`]
+            : []),
           `you:       ${status.principal.name} (${status.principal.role})`,
         ].join('\n') + '\n',
       );
