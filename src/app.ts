@@ -37,6 +37,8 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     logger.warn({ err: error }, 'a database connection failed while idle; the next query opens another'),
   );
   const trust = await TrustMode.start(config, () => hasNonAdminToken(store));
+  if (config.allowProcessRuntime)
+    logger.warn('allowProcessRuntime is on: in team mode, user code runs on this host as the server’s user');
   const artifacts = new Artifacts({
     defaultUrl: config.artifactsUrl,
     s3Endpoint: config.s3Endpoint,

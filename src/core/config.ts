@@ -38,6 +38,10 @@ export const ConfigSchema = StrictObject({
    * non-admin token exists or the server listens beyond loopback, then team.
    */
   trustMode: Type.Union([Type.Literal('auto'), Type.Literal('single-user'), Type.Literal('team')]),
+  /** The image team mode runs user code in when a request names none (script mode, a command). */
+  teamImage: Type.Optional(Type.String({ minLength: 1 })),
+  /** Team mode may run user code on the host as the server's user (trusted teams only). */
+  allowProcessRuntime: Type.Boolean(),
   /** Folders (file://) and bucket prefixes (s3://) requests may name besides the artifact store. */
   dataRoots: Type.Array(Type.String({ pattern: '^(file:///|s3://)' })),
   /** Initial admin token; only used on first start when no admin token exists yet. */
@@ -61,6 +65,8 @@ const environmentKeys: Record<string, { key: keyof Config; parse: (text: string)
   SLIPWAY_ADMIN_TOKEN: { key: 'adminToken', parse: String },
   SLIPWAY_STOP_GRACE_SECONDS: { key: 'stopGraceSeconds', parse: parseInteger },
   SLIPWAY_TRUST_MODE: { key: 'trustMode', parse: String },
+  SLIPWAY_TEAM_IMAGE: { key: 'teamImage', parse: String },
+  SLIPWAY_ALLOW_PROCESS_RUNTIME: { key: 'allowProcessRuntime', parse: parseOnOff },
   SLIPWAY_DATA_ROOTS: {
     key: 'dataRoots',
     parse: (text) =>
@@ -89,6 +95,7 @@ export function defaultConfig(home: string): Config {
     gpus: [],
     stopGraceSeconds: 120,
     trustMode: 'auto',
+    allowProcessRuntime: false,
     dataRoots: [],
   };
 }

@@ -3,6 +3,7 @@ import type { Artifacts } from '../artifacts/artifacts.ts';
 import type { EventBus } from '../core/events.ts';
 import { arnOf } from '../core/ids.ts';
 import { validate } from '../core/schema.ts';
+import type { TrustMode } from '../core/trust-mode.ts';
 import type { ResourceRecord, Store } from '../store/store.ts';
 import { HostingErrors } from './errors.ts';
 import { type ModelSpec, ModelSpecSchema, type ServingType } from './types.ts';
@@ -20,7 +21,9 @@ export function servingTypeOf(spec: ModelSpec): ServingType {
 }
 
 export class ModelService {
-  constructor(private readonly deps: { store: Store; artifacts: Artifacts; events: EventBus }) {}
+  constructor(
+    private readonly deps: { store: Store; artifacts: Artifacts; events: EventBus; trust: TrustMode },
+  ) {}
 
   async create(options: { spec: unknown }): Promise<ModelRecord> {
     const spec = validate(ModelSpecSchema, options.spec);
@@ -41,6 +44,16 @@ export class ModelService {
     if (servingType === 'container' && !container.image && !container.command) {
       throw HostingErrors.noModelSource({ servingType, needs: 'an image or a command' });
     }
+    // ONNX models are served by Slipway itself; a command or a Python handler is the user's code.
+    if (servingType === 'container') {
+      const image = this.deps.trust.imageForUserCode(container.image, 'primaryContainer.image');
+      if (image) container.image = image;
+    }
+    if (servingType === 'python')
+      this.deps.trust.requireProcessRuntime(
+        'primaryContainer.environment.SAGEMAKER_PROGRAM',
+        'a Python handler (inference.py) served without an image',
+      );
     if (container.modelDataUrl)
       await this.requireArtifact(container.modelDataUrl, 'primaryContainer.modelDataUrl');
     const code = container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;

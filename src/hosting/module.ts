@@ -37,7 +37,12 @@ export function createHostingModule(
   app: App,
   options: { runtimes: ReadonlyMap<string, Runtime>; training: TrainingService },
 ): HostingModule {
-  const models = new ModelService({ store: app.store, artifacts: app.artifacts, events: app.events });
+  const models = new ModelService({
+    store: app.store,
+    artifacts: app.artifacts,
+    events: app.events,
+    trust: app.trust,
+  });
   const configs = new EndpointConfigService({
     store: app.store,
     events: app.events,

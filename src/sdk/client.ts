@@ -119,7 +119,13 @@ export class SlipwayClient {
       version: string;
       database: string;
       artifacts: string;
-      trustMode: { mode: 'single-user' | 'team'; reason: string; dataRoots: string[] };
+      trustMode: {
+        mode: 'single-user' | 'team';
+        reason: string;
+        dataRoots: string[];
+        processRuntime: 'allowed' | 'refused';
+        teamImage?: string;
+      };
       principal: { name: string; role: string };
     }>('/api/v1/status');
   }

@@ -38,6 +38,7 @@ export function createTrainingModule(
     builtins: options.builtins,
     gpuInventory: options.gpus.inventory,
     python: app.config.python,
+    trust: app.trust,
   });
   const controller = new TrainingController({
     store: app.store,

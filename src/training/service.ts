@@ -10,6 +10,7 @@ import { invalid, isSlipwayError } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import { arnOf } from '../core/ids.ts';
 import { validate } from '../core/schema.ts';
+import type { TrustMode } from '../core/trust-mode.ts';
 import type { MetricStore } from '../experiments/metric-store.ts';
 import type { ResourceRecord, Store } from '../store/store.ts';
 import type { BuiltinAlgorithms } from './builtins.ts';
@@ -35,6 +36,8 @@ export interface TrainingServiceDeps {
   builtins: BuiltinAlgorithms;
   gpuInventory: readonly number[];
   python: string;
+  /** Where user code may run (team mode puts it in a container). */
+  trust: TrustMode;
 }
 
 export function ownerOf(name: string): string {
@@ -50,6 +53,14 @@ export class TrainingService {
   async create(options: { spec: unknown }): Promise<TrainingJobRecord> {
     const spec = withBuiltinMetrics(validate(TrainingJobSpecSchema, options.spec), this.deps.builtins);
     await this.check(spec);
+    // Built-ins are Slipway's own code; anything else is the user's, and the trust mode places it.
+    if (!spec.algorithmSpecification.algorithmName) {
+      const image = this.deps.trust.imageForUserCode(
+        spec.algorithmSpecification.trainingImage,
+        'algorithmSpecification.trainingImage',
+      );
+      if (image) spec.algorithmSpecification.trainingImage = image;
+    }
     const now = this.deps.store.clock.now();
     const status: TrainingJobStatus = {
       trainingJobStatus: 'InProgress',

@@ -33,9 +33,12 @@ describe('penguins: run, registry, approval, deploy of a version, lineage both w
   const codeUri = pathToFileURL(join(example, 'code')).href;
 
   before(async () => {
-    // An approver token puts the server in team mode: the data and code come from data roots.
+    // An approver token puts the server in team mode: data and code from data roots, run on the host.
     slipway = await startTestSlipway({
-      config: { dataRoots: [pathToFileURL(work.path).href, pathToFileURL(example).href] },
+      config: {
+        dataRoots: [pathToFileURL(work.path).href, pathToFileURL(example).href],
+        allowProcessRuntime: true,
+      },
     });
     data = preparePenguins({ input: join(example, 'data', 'penguins.csv'), output: work.path });
     approver = (

@@ -29,9 +29,13 @@ for (const backend of databaseBackends()) {
 
     before(async () => {
       database = await backend.create();
-      // Other roles' tokens put the server in team mode: the job's code comes from a data root.
+      // Other roles' tokens put the server in team mode: code from a data root, run on the host.
       slipway = await startTestSlipway({
-        config: { databaseUrl: database.url, dataRoots: [pathToFileURL(work.path).href] },
+        config: {
+          databaseUrl: database.url,
+          dataRoots: [pathToFileURL(work.path).href],
+          allowProcessRuntime: true,
+        },
       });
       slipway.app.events.subscribe('model-package.*', (event) => {
         delivered.push(event);

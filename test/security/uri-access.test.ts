@@ -152,7 +152,9 @@ describe('team mode (a scientist token exists)', () => {
     dataRoot = join(work.path, 'team-data');
     mkdirSync(dataRoot, { recursive: true });
     writeFileSync(join(dataRoot, 'train.csv'), 'a,b\n1,2\n');
-    slipway = await startTestSlipway({ config: { dataRoots: [pathToFileURL(dataRoot).href] } });
+    slipway = await startTestSlipway({
+      config: { dataRoots: [pathToFileURL(dataRoot).href], allowProcessRuntime: true },
+    });
     const created = await slipway
       .client()
       .post<{ token: string }>('/api/v1/tokens', { name: 'sam', role: 'scientist' });

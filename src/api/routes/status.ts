@@ -20,6 +20,8 @@ export async function statusRoutes(server: FastifyInstance, app: App) {
               mode: Type.Union([Type.Literal('single-user'), Type.Literal('team')]),
               reason: Type.String(),
               dataRoots: Type.Array(Type.String()),
+              processRuntime: Type.Union([Type.Literal('allowed'), Type.Literal('refused')]),
+              teamImage: Type.Optional(Type.String()),
             }),
             principal: Type.Object({ name: Type.String(), role: Type.String() }),
           }),
@@ -32,7 +34,13 @@ export async function statusRoutes(server: FastifyInstance, app: App) {
       database: app.store.description,
       artifacts: app.artifacts.defaultStore.rootUri,
       authEnabled: app.config.authEnabled,
-      trustMode: { mode: app.trust.current, reason: app.trust.reason, dataRoots: app.config.dataRoots },
+      trustMode: {
+        mode: app.trust.current,
+        reason: app.trust.reason,
+        dataRoots: app.config.dataRoots,
+        processRuntime: app.trust.processRuntimeAllowed ? ('allowed' as const) : ('refused' as const),
+        teamImage: app.config.teamImage,
+      },
       principal: { name: request.principal!.name, role: request.principal!.role },
     }),
   );

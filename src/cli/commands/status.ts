@@ -8,6 +8,12 @@ const modeMeaning = {
   team: 'requests may name only the artifact store and the data roots',
 };
 
+function userCodePlace(mode: { processRuntime: string; teamImage?: string }): string {
+  if (mode.processRuntime === 'allowed')
+    return 'on this host as the server’s user, or in the image a request names';
+  return `in a container only: the image a request names${mode.teamImage ? `, else ${mode.teamImage}` : ''}`;
+}
+
 export function registerStatus(program: Command) {
   program
     .command('status')
