@@ -35,6 +35,8 @@ describe('slipway CLI', () => {
     const human = await runCli(['status'], env);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /you:\s+initial-admin \(admin\)/);
+    assert.match(human.stdout, /mode:\s+single-user \(only admin tokens exist/);
+    assert.match(human.stdout, /user code:\s+on this host/);
     const json = await runCli(['status', '--json'], env);
     assert.equal(JSON.parse(json.stdout).principal.role, 'admin');
   });
@@ -46,6 +48,8 @@ describe('slipway CLI', () => {
     assert.match(secret, /^slw_/);
     const asAlice = await runCli(['status', '--json', '--token', secret], env);
     assert.equal(JSON.parse(asAlice.stdout).principal.name, 'alice');
+    assert.equal(JSON.parse(asAlice.stdout).trustMode.mode, 'team', 'a scientist token turns team mode on');
+    assert.match((await runCli(['status'], env)).stdout, /user code:\s+in a container only/);
     const listed = await runCli(['token', 'list'], env);
     assert.match(listed.stdout, /NAME\s+ROLE/);
     assert.match(listed.stdout, /alice\s+scientist/);

@@ -28,6 +28,7 @@ export function registerStatus(program: Command) {
           `artifacts: ${status.artifacts}`,
           `mode:      ${status.trustMode.mode} (${status.trustMode.reason})`,
           `           ${modeMeaning[status.trustMode.mode]}`,
+          `user code: ${userCodePlace(status.trustMode)}`,
           ...(status.trustMode.dataRoots.length
             ? [`data:      ${status.trustMode.dataRoots.join(', ')}`]
             : []),
