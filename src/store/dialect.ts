@@ -12,6 +12,8 @@ export interface StoreCapabilities {
   autoIncrementType: 'integer' | 'bigserial';
   /** Several processes may share this database (false for an embedded file). */
   multiProcess: boolean;
+  /** Session-level advisory locks (`pg_advisory_lock`), so replicas can take turns at migrating. */
+  supportsAdvisoryLocks: boolean;
 }
 
 export interface OpenedDatabase {

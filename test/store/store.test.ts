@@ -258,5 +258,24 @@ for (const backend of databaseBackends()) {
       const all = await store.listResources({ kind, limit: 1000 });
       assert.ok(all.items.length >= 4);
     });
+
+    const embedded = backend.name === 'sqlite' && 'an embedded SQLite file belongs to one server';
+    test('three replicas opening one empty database together all start, and migrate it once', {
+      skip: embedded,
+    }, async () => {
+      const empty = await backend.create();
+      try {
+        const stores = await Promise.all([1, 2, 3].map(() => Store.open(empty.url)));
+        const applied = await stores[0]!.db
+          .selectFrom('slipway_migrations' as never)
+          .select('name' as never)
+          .execute();
+        assert.equal(new Set(applied.map((row) => JSON.stringify(row))).size, applied.length);
+        assert.ok(applied.length >= 4);
+        await Promise.all(stores.map((opened) => opened.close()));
+      } finally {
+        await empty.cleanup();
+      }
+    });
   });
 }

@@ -1,8 +1,10 @@
 /**
  * Versioned migrations, run in order at start. Each is applied once, inside a transaction, and
  * recorded in `slipway_migrations`; a database from a newer Slipway is refused rather than guessed at.
+ * Where the database has advisory locks, the whole run holds one, so replicas starting together
+ * take turns: the first migrates, the others then find nothing left to do.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { CoreErrors } from '../../core/errors.ts';
 import type { StoreCapabilities } from '../dialect.ts';
 import * as m001 from './001-initial.ts';
@@ -17,7 +19,23 @@ interface Migration {
 
 export const migrations: Migration[] = [m001, m002, m003, m004];
 
+/** Any fixed number: the advisory lock every Slipway replica takes to migrate. */
+const migrationLockKey = 7_007_001;
+
 export async function migrate(db: Kysely<any>, capabilities: StoreCapabilities): Promise<string[]> {
+  if (!capabilities.supportsAdvisoryLocks) return migrateUnlocked(db, capabilities);
+  // A session lock lives on one connection, so the whole run uses that one connection.
+  return db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${migrationLockKey})`.execute(connection);
+    try {
+      return await migrateUnlocked(connection, capabilities);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${migrationLockKey})`.execute(connection);
+    }
+  });
+}
+
+async function migrateUnlocked(db: Kysely<any>, capabilities: StoreCapabilities): Promise<string[]> {
   await db.schema
     .createTable('slipway_migrations')
     .ifNotExists()

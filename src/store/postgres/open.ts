@@ -19,7 +19,12 @@ export function openPostgres(url: string, onIdleError: (error: Error) => void = 
   const parsed = new URL(url);
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-    capabilities: { supportsSkipLocked: true, autoIncrementType: 'bigserial', multiProcess: true },
+    capabilities: {
+      supportsSkipLocked: true,
+      autoIncrementType: 'bigserial',
+      multiProcess: true,
+      supportsAdvisoryLocks: true,
+    },
     description: `postgres://${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
   };
 }

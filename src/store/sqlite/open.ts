@@ -16,7 +16,12 @@ export function openSqlite(url: string): OpenedDatabase {
   connection.pragma('foreign_keys = ON');
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
-    capabilities: { supportsSkipLocked: false, autoIncrementType: 'integer', multiProcess: false },
+    capabilities: {
+      supportsSkipLocked: false,
+      autoIncrementType: 'integer',
+      multiProcess: false,
+      supportsAdvisoryLocks: false,
+    },
     description: `sqlite:${path}`,
   };
 }
