@@ -44,6 +44,15 @@ describe('triggers', () => {
       post({ schedule: { cron: 'every monday' } }),
       (e: Described) => e.details.field === 'schedule.cron',
     );
+    // AWS's six fields without cron(…) would read as seconds-first and fire hourly at :12.
+    await assert.rejects(
+      post({ schedule: { cron: '0 12 * * ? *' } }),
+      (e: Described) => e.details.field === 'schedule.cron' && /cron\(m h dom mon dow year\)/.test(e.message),
+    );
+    await assert.rejects(
+      post({ schedule: { cron: 'cron(0 12 * *)' } }),
+      (e: Described) => e.details.field === 'schedule.cron' && /six fields/.test(e.message),
+    );
     await assert.rejects(
       post({ schedule: { cron: '0 9 * * MON', timezone: 'Mars/Olympus' } }),
       (e: Described) => e.details.field === 'schedule.timezone',

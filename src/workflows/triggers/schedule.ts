@@ -1,6 +1,12 @@
-/** When a schedule fires next: cron with a time zone (croner) or `rate(N unit)`. */
-import { Cron } from 'croner';
-import { invalid } from '../../core/errors.ts';
+/**
+ * When a schedule fires next: cron with a time zone (croner) or `rate(N unit)`. Cron comes in two
+ * spellings: the classic five fields (`m h dom mon dow`) and AWS's `cron(m h dom mon dow year)`,
+ * whose weekdays count 1 = Sunday and which takes `?`. A bare six- or seven-field expression is
+ * refused: it is an AWS expression without `cron(…)` as often as one with seconds, and reading it
+ * the wrong way fires at the wrong times.
+ */
+import { Cron, type CronOptions } from 'croner';
+import { invalid, isSlipwayError } from '../../core/errors.ts';
 import type { TriggerSpec } from './types.ts';
 
 const units: Record<string, number> = {
@@ -31,8 +37,9 @@ export function checkSchedule(schedule: Schedule): void {
     return;
   }
   try {
-    new Cron(schedule.cron!, { timezone: schedule.timezone, paused: true });
+    cronOf(schedule);
   } catch (error) {
+    if (isSlipwayError(error)) throw error;
     const message = (error as Error).message;
     throw invalid(/time ?zone/i.test(message) ? 'schedule.timezone' : 'schedule.cron', message);
   }
@@ -45,6 +52,31 @@ export function checkSchedule(schedule: Schedule): void {
   }
 }
 
+const awsCron = /^cron\((.*)\)$/;
+
+function cronOf(schedule: Schedule): Cron {
+  const expression = schedule.cron!.trim();
+  const options: CronOptions = { timezone: schedule.timezone, paused: true };
+  const aws = awsCron.exec(expression);
+  if (aws) {
+    const fields = aws[1]!.trim().split(/\s+/);
+    if (fields.length !== 6)
+      throw invalid(
+        'schedule.cron',
+        `cron(…) takes six fields (minutes hours day-of-month month day-of-week year), not ${fields.length}`,
+      );
+    return new Cron(['0', ...fields].join(' '), { ...options, mode: '7-part', alternativeWeekdays: true });
+  }
+  if (expression.startsWith('@')) return new Cron(expression, options); // @daily, @weekly, …
+  const fields = expression.split(/\s+/);
+  if (fields.length !== 5)
+    throw invalid(
+      'schedule.cron',
+      `has ${fields.length} fields: give five (minute hour day-of-month month day-of-week), or AWS's six as cron(m h dom mon dow year)`,
+    );
+  return new Cron(expression, { ...options, mode: '5-part' });
+}
+
 /** The first fire time strictly after `after` (epoch ms). A rate counts from `anchor` (the trigger's creation). */
 export function nextFireTime(schedule: Schedule, after: number, anchor: number): number | undefined {
   if (schedule.rate !== undefined) {
@@ -52,9 +84,7 @@ export function nextFireTime(schedule: Schedule, after: number, anchor: number):
     const periods = Math.floor((after - anchor) / period) + 1;
     return anchor + Math.max(1, periods) * period;
   }
-  const next = new Cron(schedule.cron!, { timezone: schedule.timezone, paused: true }).nextRun(
-    new Date(after),
-  );
+  const next = cronOf(schedule).nextRun(new Date(after));
   return next ? next.getTime() : undefined;
 }
 

@@ -8,7 +8,7 @@ const DetailValue = Type.Union([Type.String({ maxLength: 1024 }), Type.Number(),
 export const TriggerSpecSchema = StrictObject({
   name: ResourceName,
   workflowName: ResourceName,
-  /** A cron expression (5–7 fields) with an optional IANA time zone, or `rate(5 minutes)`. */
+  /** Cron (five fields, or AWS's cron(m h dom mon dow year)) with an optional IANA time zone, or `rate(5 minutes)`. */
   schedule: Type.Optional(
     StrictObject({
       cron: Type.Optional(Type.String({ minLength: 9, maxLength: 256 })),
