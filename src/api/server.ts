@@ -5,6 +5,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type App, version } from '../app.ts';
 import { installAuth } from './auth/plugin.ts';
@@ -32,16 +33,34 @@ export interface ServerOptions {
   fastPath?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
+/**
+ * Request validation. A typo in a field must be an error, not silently dropped. A JSON body keeps
+ * its types, so a number where a name belongs is refused rather than turned into "12345"; query
+ * strings, path parameters and headers are text, so there values are coerced to the schema's type.
+ */
+const sharedAjvOptions = {
+  removeAdditional: false,
+  useDefaults: true,
+  allErrors: false,
+  addUsedSchema: false,
+};
+const validators = {
+  body: new Ajv({ ...sharedAjvOptions, coerceTypes: false }),
+  text: new Ajv({ ...sharedAjvOptions, coerceTypes: 'array' }),
+};
+
+function compileValidator(ajv: Ajv, schema: Record<string, unknown>) {
+  // A schema with an $id compiles once per Ajv instance; later routes reuse it.
+  const known = typeof schema.$id === 'string' ? ajv.getSchema(schema.$id) : undefined;
+  return known ?? ajv.compile(schema);
+}
+
 export async function createServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
   const server: FastifyInstance = Fastify({
     loggerInstance: app.logger.child({ component: 'api' }) as FastifyBaseLogger,
     // Per-request log lines cost throughput on the data plane; metrics cover requests instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 6 * 1024 * 1024,
-    ajv: {
-      // A typo in a field must be an error, not silently dropped.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
     forceCloseConnections: 'idle',
     serverFactory: (handler) =>
       createHttpServer((request, response) => {
@@ -49,6 +68,12 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
       }),
   });
   server.decorate('metrics', app.metrics);
+  server.setValidatorCompiler(({ schema, httpPart }) =>
+    compileValidator(
+      httpPart === 'body' ? validators.body : validators.text,
+      schema as Record<string, unknown>,
+    ),
+  );
 
   await server.register(swagger, {
     openapi: {

@@ -19,7 +19,8 @@ after(() => home.cleanup());
 test('SIGKILL mid-job, then restart: the job ends Failed saying why, and its orphaned process is ended', async () => {
   const token = 'slw_restart-test-token-0123456789';
   const env = {
-    SLIPWAY_HOME: home.path,
+    // The server's home is its own folder: code beside it may be named, code inside it may not.
+    SLIPWAY_HOME: join(home.path, 'home'),
     SLIPWAY_PORT: '0',
     SLIPWAY_LOG_LEVEL: 'warn',
     SLIPWAY_ADMIN_TOKEN: token,
@@ -75,7 +76,7 @@ test('SIGKILL mid-job on the docker runtime, then restart: the job is re-attache
   const dockerHome = tempFolder('slipway-restart-docker-');
   const token = 'slw_restart-test-token-0123456789';
   const env = {
-    SLIPWAY_HOME: dockerHome.path,
+    SLIPWAY_HOME: join(dockerHome.path, 'home'),
     SLIPWAY_PORT: '0',
     SLIPWAY_LOG_LEVEL: 'warn',
     SLIPWAY_ADMIN_TOKEN: token,
@@ -120,6 +121,7 @@ test('SIGKILL mid-job on the docker runtime, then restart: the job is re-attache
       // The channel was copied into the job's /opt/ml/input/data/signal on the host: signal there.
       const hostSignal = join(
         dockerHome.path,
+        'home',
         'work',
         'training-jobs',
         'reattached',
