@@ -23,6 +23,7 @@ import type { GroupService } from './groups.ts';
 import {
   type ApprovalStatus,
   DecisionSchema,
+  type MetricSource,
   type PackageSpec,
   type PackageStatus,
   packageKind,
@@ -54,7 +55,7 @@ export class ModelPackageService {
     const group = request.modelPackageGroupName;
     await this.deps.groups.get(group);
     let container = request.inferenceSpecification?.primaryContainer;
-    let metrics: Record<string, number> = {};
+    let measured: Record<string, number> = {};
     let artifact: PackageSpec['modelArtifact'];
     let runName = request.runName;
     if (request.trainingJobName) {
@@ -66,7 +67,7 @@ export class ModelPackageService {
         );
       }
       container ??= servingContainerOf(job);
-      metrics = Object.fromEntries(job.status.finalMetricDataList.map((m) => [m.metricName, m.value]));
+      measured = Object.fromEntries(job.status.finalMetricDataList.map((m) => [m.metricName, m.value]));
       artifact = {
         uri: job.status.modelArtifacts.s3ModelArtifacts,
         sha256: job.status.modelArtifacts.sha256,
@@ -87,6 +88,7 @@ export class ModelPackageService {
       artifact = { uri: container.modelDataUrl, sha256: hashed.sha256 };
     }
     if (runName) await this.deps.runs.require(runName);
+    const metrics = withSources(measured, request.metrics);
 
     const now = this.deps.store.clock.now();
     let record: PackageRecord | undefined;
@@ -105,7 +107,7 @@ export class ModelPackageService {
                 : {}),
             },
             modelArtifact: artifact,
-            metrics: { ...metrics, ...request.metrics },
+            ...metrics,
             trainingJobName: request.trainingJobName,
             runName,
             description: request.description,
@@ -249,7 +251,7 @@ export class ModelPackageService {
   private async checkRequiredMetrics(target: PackageRecord): Promise<void> {
     const group = await this.deps.groups.get(target.spec.modelPackageGroupName);
     for (const [metric, bound] of Object.entries(group.spec.requiredMetrics ?? {})) {
-      const value = target.spec.metrics[metric];
+      const value = Object.hasOwn(target.spec.metrics, metric) ? target.spec.metrics[metric] : undefined;
       const modelPackage = target.name;
       if (value === undefined)
         throw RegistryErrors.metricMissing({ modelPackage, metric, field: `metrics.${metric}` });
@@ -271,6 +273,9 @@ export class ModelPackageService {
           field: `metrics.${metric}`,
         });
       }
+      // A number the registering caller typed is a claim, not a measurement: the gate needs the latter.
+      if ((target.spec.metricSources?.[metric] ?? 'declared') === 'declared')
+        throw RegistryErrors.metricDeclared({ modelPackage, metric, value, field: `metrics.${metric}` });
     }
   }
 
@@ -295,6 +300,31 @@ export class ModelPackageService {
       request: options.request,
     });
   }
+}
+
+/**
+ * A version's metrics with their sources: a measured value wins over a declared one of the same
+ * name, so declaring cannot overwrite what the job measured; every declared value is kept as given.
+ */
+function withSources(
+  measured: Record<string, number>,
+  declared: Record<string, number> = {},
+): Pick<PackageSpec, 'metrics' | 'metricSources' | 'declaredMetrics'> {
+  const metrics: Record<string, number> = {};
+  const metricSources: Record<string, MetricSource> = {};
+  for (const [name, value] of Object.entries(declared)) {
+    metrics[name] = value;
+    metricSources[name] = 'declared';
+  }
+  for (const [name, value] of Object.entries(measured)) {
+    metrics[name] = value;
+    metricSources[name] = 'training-job';
+  }
+  return {
+    metrics,
+    metricSources,
+    ...(Object.keys(declared).length ? { declaredMetrics: { ...declared } } : {}),
+  };
 }
 
 export function describePackage(record: PackageRecord, aliases: string[] = []) {

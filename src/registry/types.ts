@@ -51,7 +51,10 @@ export const RegisterRequestSchema = StrictObject({
   trainingJobName: Type.Optional(ResourceName),
   runName: Type.Optional(ResourceName),
   inferenceSpecification: Type.Optional(InferenceSpecificationSchema),
-  /** Metric name → value; merged over the job's final metrics. */
+  /**
+   * Metric name → value, as the caller states them. Stored as declared: a training job's metric of
+   * the same name keeps the job's value, and a declared value never satisfies a required metric.
+   */
   metrics: Type.Optional(Type.Record(MetricName, Type.Number(), { maxProperties: 200 })),
   description: Type.Optional(Type.String({ maxLength: 4000 })),
   customMetadata: Type.Optional(
@@ -62,12 +65,24 @@ export const RegisterRequestSchema = StrictObject({
 });
 export type RegisterRequest = Static<typeof RegisterRequestSchema>;
 
+/**
+ * Where a version's metric value came from. Only a measured value (the training job's final
+ * metrics) satisfies a group's required metrics; a declared one is what the registering caller typed.
+ */
+export const metricSources = ['training-job', 'declared'] as const;
+export type MetricSource = (typeof metricSources)[number];
+
 export interface PackageSpec {
   modelPackageGroupName: string;
   modelPackageVersion: number;
   inferenceSpecification: Static<typeof InferenceSpecificationSchema>;
   modelArtifact?: { uri: string; sha256?: string };
+  /** Name → value: the training job's where it has the metric, otherwise the declared one. */
   metrics: Record<string, number>;
+  /** Name → where the value in `metrics` came from. Absent on versions stored before sources were kept: all declared. */
+  metricSources?: Record<string, MetricSource>;
+  /** Every value the caller declared, as given, including any a training job's value shadows. */
+  declaredMetrics?: Record<string, number>;
   trainingJobName?: string;
   runName?: string;
   description?: string;

@@ -1,0 +1,114 @@
+/**
+ * What an approver approves is what gets deployed: a scientist's declared metrics never meet a
+ * group's gate nor hide the job's measured value.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { startTestSlipway, type TestSlipway } from '../helpers/slipway.ts';
+import { tempFolder } from '../helpers/temp.ts';
+import { folderWith, shellJob, waitForEnd } from '../helpers/training.ts';
+
+type Described = Record<string, any>;
+describe('approval integrity', () => {
+  const work = tempFolder('slipway-approval-integrity-');
+  let slipway: TestSlipway;
+  let scientist: string;
+  let approver: string;
+  const as = (token: string) => slipway.client(token);
+
+  /** A completed job that measures `accuracy` and leaves a model whose tag.txt says `tag`. */
+  async function train(name: string, accuracy: number, tag: string): Promise<Described> {
+    const code = folderWith(work.path, `code-${name}`, {
+      'train.sh': `echo "accuracy=${accuracy}"\necho ${tag} > "$SM_MODEL_DIR/tag.txt"\n`,
+    });
+    await slipway.client().post('/api/v1/training-jobs', {
+      ...shellJob(name, { code }),
+      algorithmSpecification: { metricDefinitions: [{ name: 'accuracy', regex: 'accuracy=([0-9.]+)' }] },
+    });
+    const job = await waitForEnd(slipway.client(), name);
+    assert.equal(job.trainingJobStatus, 'Completed', job.failureReason);
+    return job;
+  }
+
+  before(async () => {
+    slipway = await startTestSlipway();
+    scientist = (
+      await slipway.client().post<{ token: string }>('/api/v1/tokens', { name: 'sam', role: 'scientist' })
+    ).token;
+    approver = (
+      await slipway.client().post<{ token: string }>('/api/v1/tokens', { name: 'alex', role: 'approver' })
+    ).token;
+    await slipway.client().post('/api/v1/model-package-groups', {
+      modelPackageGroupName: 'gated',
+      requiredMetrics: { accuracy: { min: 0.9 } },
+    });
+    await slipway.client().post('/api/v1/model-package-groups', { modelPackageGroupName: 'open' });
+  });
+  after(async () => {
+    await slipway.cleanup();
+    work.cleanup();
+  });
+
+  test("a declared metric does not replace the job's: the job's value is gated, the declared one shown apart", async () => {
+    await train('weak', 0.5, 'weak');
+    const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+      modelPackageGroupName: 'gated',
+      trainingJobName: 'weak',
+      metrics: { accuracy: 0.999, f1: 0.97 },
+    });
+    assert.deepEqual(version.metrics, { accuracy: 0.5, f1: 0.97 });
+    assert.deepEqual(version.metricSources, { accuracy: 'training-job', f1: 'declared' });
+    assert.deepEqual(version.declaredMetrics, { accuracy: 0.999, f1: 0.97 });
+    await assert.rejects(
+      as(approver).post(`/api/v1/model-packages/gated/${version.modelPackageVersion}/approve`, {}),
+      (error: any) => {
+        assert.equal(error.kind, 'conflict');
+        assert.equal(error.details.metric, 'accuracy');
+        assert.match(error.message, /"accuracy" is 0.5, the group requires at least 0.9/);
+        return true;
+      },
+    );
+    const described = await as(approver).get<Described>(
+      `/api/v1/model-packages/gated/${version.modelPackageVersion}`,
+    );
+    assert.equal(described.modelApprovalStatus, 'PendingManualApproval');
+    assert.equal(described.metrics.accuracy, 0.5);
+    assert.equal(described.declaredMetrics.accuracy, 0.999);
+  });
+
+  test('a value only declared never satisfies the gate, and the refusal says it is only declared', async () => {
+    const model = join(work.path, 'model.onnx');
+    writeFileSync(model, 'not really onnx');
+    const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+      modelPackageGroupName: 'gated',
+      inferenceSpecification: { primaryContainer: { modelDataUrl: pathToFileURL(model).href } },
+      metrics: { accuracy: 0.999 },
+    });
+    assert.deepEqual(version.metricSources, { accuracy: 'declared' });
+    await assert.rejects(
+      as(approver).post(`/api/v1/model-packages/gated/${version.modelPackageVersion}/approve`, {}),
+      (error: any) => {
+        assert.equal(error.code, 'SLIPWAY_REGISTRY_METRIC_DECLARED');
+        assert.equal(error.details.metric, 'accuracy');
+        assert.match(error.message, /"accuracy" \(0.999\) is only declared/);
+        return true;
+      },
+    );
+  });
+
+  test('a measured value meets the gate', async () => {
+    await train('strong', 0.95, 'strong');
+    const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+      modelPackageGroupName: 'gated',
+      trainingJobName: 'strong',
+    });
+    const approved = await as(approver).post<Described>(
+      `/api/v1/model-packages/gated/${version.modelPackageVersion}/approve`,
+      {},
+    );
+    assert.equal(approved.modelApprovalStatus, 'Approved');
+  });
+});
