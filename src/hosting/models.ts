@@ -8,7 +8,15 @@ import { HostingErrors } from './errors.ts';
 import { type ModelSpec, ModelSpecSchema, type ServingType } from './types.ts';
 
 export const modelKind = 'model';
-export type ModelRecord = ResourceRecord<ModelSpec, { servingType: ServingType }>;
+export interface ModelStatus {
+  servingType: ServingType;
+  /**
+   * The sha256 modelDataUrl had when what it came from (a training job, a registry version) was
+   * recorded; loading the model re-checks it, so what is served is what was approved.
+   */
+  modelDataSha256?: string;
+}
+export type ModelRecord = ResourceRecord<ModelSpec, ModelStatus>;
 
 /** The serving type when the spec does not say: an image or command is a container, SAGEMAKER_PROGRAM is Python. */
 export function servingTypeOf(spec: ModelSpec): ServingType {
@@ -22,7 +30,7 @@ export function servingTypeOf(spec: ModelSpec): ServingType {
 export class ModelService {
   constructor(private readonly deps: { store: Store; artifacts: Artifacts; events: EventBus }) {}
 
-  async create(options: { spec: unknown }): Promise<ModelRecord> {
+  async create(options: { spec: unknown; modelDataSha256?: string }): Promise<ModelRecord> {
     const spec = validate(ModelSpecSchema, options.spec);
     const servingType = servingTypeOf(spec);
     const container = spec.primaryContainer;
@@ -50,7 +58,12 @@ export class ModelService {
       name: spec.modelName,
       arn: arnOf('sagemaker', 'model', spec.modelName),
       spec,
-      status: { servingType },
+      status: {
+        servingType,
+        ...(options.modelDataSha256 && container.modelDataUrl
+          ? { modelDataSha256: options.modelDataSha256 }
+          : {}),
+      },
       phase: 'Created',
     });
     await this.deps.events.publish({
@@ -77,7 +90,7 @@ export class ModelService {
   }
 
   list(options: { limit?: number; nextToken?: string }) {
-    return this.deps.store.listResources<ModelSpec, { servingType: ServingType }>({
+    return this.deps.store.listResources<ModelSpec, ModelStatus>({
       kind: modelKind,
       ...options,
     });

@@ -36,6 +36,7 @@ export function hostingRoutes(
       ...record.spec,
       modelArn: record.arn,
       servingType: record.status.servingType,
+      modelDataSha256: record.status.modelDataSha256,
       creationTime: isoTime(record.createdAt),
     }),
   });

@@ -288,9 +288,15 @@ export class ModelPackageService {
         status: target.status.modelApprovalStatus,
       });
     }
+    const { primaryContainer, servingType } = target.spec.inferenceSpecification;
+    const artifact = target.spec.modelArtifact;
     return this.deps.deploy.deployContainer({
       baseName: `${target.spec.modelPackageGroupName}-v${target.spec.modelPackageVersion}`,
-      primaryContainer: target.spec.inferenceSpecification.primaryContainer,
+      // Exactly the serving spec that was approved, and the artifact hash recorded with it.
+      primaryContainer,
+      servingType,
+      modelDataSha256:
+        artifact && artifact.uri === primaryContainer.modelDataUrl ? artifact.sha256 : undefined,
       tags: [
         { key: modelPackageTag, value: target.name },
         ...(target.spec.trainingJobName

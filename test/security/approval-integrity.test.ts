@@ -1,17 +1,28 @@
 /**
  * What an approver approves is what gets deployed: a scientist's declared metrics never meet a
- * group's gate nor hide the job's measured value.
+ * group's gate nor hide the job's measured value, and a model artifact changed on disk after
+ * registration fails the deployment naming both hashes.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packDirectory } from '../../src/artifacts/tarball.ts';
+import { invoke, waitForEndpoint } from '../helpers/hosting.ts';
 import { startTestSlipway, type TestSlipway } from '../helpers/slipway.ts';
 import { tempFolder } from '../helpers/temp.ts';
 import { folderWith, shellJob, waitForEnd } from '../helpers/training.ts';
 
 type Described = Record<string, any>;
+const server = join(import.meta.dirname, '..', 'fixtures', 'hosting', 'echo-model-server.mjs');
+
+async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 describe('approval integrity', () => {
   const work = tempFolder('slipway-approval-integrity-');
   let slipway: TestSlipway;
@@ -110,5 +121,46 @@ describe('approval integrity', () => {
       {},
     );
     assert.equal(approved.modelApprovalStatus, 'Approved');
+  });
+
+  test('a model artifact overwritten after registration fails the deployment, naming both hashes', async () => {
+    const job = await train('served', 0.9, 'original');
+    const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+      modelPackageGroupName: 'open',
+      trainingJobName: 'served',
+      inferenceSpecification: {
+        primaryContainer: {
+          command: [process.execPath, server],
+          modelDataUrl: job.modelArtifacts.s3ModelArtifacts,
+        },
+      },
+    });
+    const expected = job.modelArtifacts.sha256;
+    assert.equal(version.modelArtifact.sha256, expected);
+    await as(approver).post(`/api/v1/model-packages/open/${version.modelPackageVersion}/approve`, {});
+
+    await as(scientist).post(`/api/v1/model-packages/open/${version.modelPackageVersion}/deploy`, {
+      endpointName: 'untouched',
+    });
+    await waitForEndpoint(slipway.client(), 'untouched');
+    const answer = await invoke(slipway.url, slipway.adminToken, 'untouched', 'a\n');
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(JSON.parse(answer.text).tag, 'original');
+
+    const file = fileURLToPath(job.modelArtifacts.s3ModelArtifacts);
+    assert.ok(file.startsWith(slipway.home), `${file} is in the server's artifact store`);
+    const swapped = join(work.path, 'swapped');
+    mkdirSync(swapped);
+    writeFileSync(join(swapped, 'tag.txt'), 'swapped');
+    writeFileSync(file, await bytesOf(await packDirectory(swapped)));
+    const found = createHash('sha256').update(readFileSync(file)).digest('hex');
+    assert.notEqual(found, expected);
+
+    await as(scientist).post(`/api/v1/model-packages/open/${version.modelPackageVersion}/deploy`, {
+      endpointName: 'tampered',
+    });
+    const failed = await waitForEndpoint(slipway.client(), 'tampered', 'Failed');
+    assert.ok(failed.failureReason.includes(expected), failed.failureReason);
+    assert.ok(failed.failureReason.includes(found), failed.failureReason);
   });
 });
