@@ -12,7 +12,7 @@ import { arnOf } from '../core/ids.ts';
 import { validate } from '../core/schema.ts';
 import { hashUri } from '../experiments/content-hash.ts';
 import type { RunService } from '../experiments/runs.ts';
-import { type DeployService, servingContainerOf } from '../hosting/deploy.ts';
+import { DeployRequestSchema, type DeployService, servingContainerOf } from '../hosting/deploy.ts';
 import type { EndpointRecord } from '../hosting/endpoints.ts';
 import { modelPackageTag } from '../lineage/hosting-recorder.ts';
 import type { LineageService } from '../lineage/service.ts';
@@ -23,11 +23,11 @@ import type { GroupService } from './groups.ts';
 import {
   type ApprovalStatus,
   DecisionSchema,
-  type MetricSource,
   type PackageSpec,
   type PackageStatus,
   packageKind,
   RegisterRequestSchema,
+  type Source,
 } from './types.ts';
 
 export type PackageRecord = ResourceRecord<PackageSpec, PackageStatus>;
@@ -106,6 +106,7 @@ export class ModelPackageService {
                 ? { servingType: request.inferenceSpecification.servingType }
                 : {}),
             },
+            inferenceSpecificationSource: request.inferenceSpecification ? 'declared' : 'training-job',
             modelArtifact: artifact,
             ...metrics,
             trainingJobName: request.trainingJobName,
@@ -288,6 +289,13 @@ export class ModelPackageService {
         status: target.status.modelApprovalStatus,
       });
     }
+    const request = validate(DeployRequestSchema, options.request);
+    if (request.environment) {
+      throw invalid(
+        'environment',
+        `model package ${target.name} deploys with the environment it was approved with; register a new version to change it`,
+      );
+    }
     const { primaryContainer, servingType } = target.spec.inferenceSpecification;
     const artifact = target.spec.modelArtifact;
     return this.deps.deploy.deployContainer({
@@ -303,7 +311,7 @@ export class ModelPackageService {
           ? [{ key: 'trainingJobName', value: target.spec.trainingJobName }]
           : []),
       ],
-      request: options.request,
+      request,
     });
   }
 }
@@ -317,7 +325,7 @@ function withSources(
   declared: Record<string, number> = {},
 ): Pick<PackageSpec, 'metrics' | 'metricSources' | 'declaredMetrics'> {
   const metrics: Record<string, number> = {};
-  const metricSources: Record<string, MetricSource> = {};
+  const metricSources: Record<string, Source> = {};
   for (const [name, value] of Object.entries(declared)) {
     metrics[name] = value;
     metricSources[name] = 'declared';

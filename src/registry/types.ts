@@ -66,21 +66,24 @@ export const RegisterRequestSchema = StrictObject({
 export type RegisterRequest = Static<typeof RegisterRequestSchema>;
 
 /**
- * Where a version's metric value came from. Only a measured value (the training job's final
- * metrics) satisfies a group's required metrics; a declared one is what the registering caller typed.
+ * Where a version's metric value or serving spec came from: the training job it was registered
+ * from, or what the registering caller typed. Only a measured metric (the job's final metrics)
+ * satisfies a group's required metrics.
  */
-export const metricSources = ['training-job', 'declared'] as const;
-export type MetricSource = (typeof metricSources)[number];
+export const sources = ['training-job', 'declared'] as const;
+export type Source = (typeof sources)[number];
 
 export interface PackageSpec {
   modelPackageGroupName: string;
   modelPackageVersion: number;
   inferenceSpecification: Static<typeof InferenceSpecificationSchema>;
+  /** 'declared' when the caller gave the serving spec rather than the job's being used. */
+  inferenceSpecificationSource?: Source;
   modelArtifact?: { uri: string; sha256?: string };
   /** Name → value: the training job's where it has the metric, otherwise the declared one. */
   metrics: Record<string, number>;
   /** Name → where the value in `metrics` came from. Absent on versions stored before sources were kept: all declared. */
-  metricSources?: Record<string, MetricSource>;
+  metricSources?: Record<string, Source>;
   /** Every value the caller declared, as given, including any a training job's value shadows. */
   declaredMetrics?: Record<string, number>;
   trainingJobName?: string;

@@ -1,7 +1,8 @@
 /**
  * What an approver approves is what gets deployed: a scientist's declared metrics never meet a
- * group's gate nor hide the job's measured value, and a model artifact changed on disk after
- * registration fails the deployment naming both hashes.
+ * group's gate nor hide the job's measured value, the serving spec is shown, deployed exactly and
+ * cannot be changed, and a model artifact changed on disk after registration fails the deployment
+ * naming both hashes.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -10,10 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packDirectory } from '../../src/artifacts/tarball.ts';
+import { runCli } from '../helpers/cli.ts';
 import { invoke, waitForEndpoint } from '../helpers/hosting.ts';
 import { startTestSlipway, type TestSlipway } from '../helpers/slipway.ts';
 import { tempFolder } from '../helpers/temp.ts';
 import { folderWith, shellJob, waitForEnd } from '../helpers/training.ts';
+import { namesField } from '../helpers/wait.ts';
 
 type Described = Record<string, any>;
 const server = join(import.meta.dirname, '..', 'fixtures', 'hosting', 'echo-model-server.mjs');
@@ -121,6 +124,61 @@ describe('approval integrity', () => {
       {},
     );
     assert.equal(approved.modelApprovalStatus, 'Approved');
+  });
+
+  test('the serving spec is part of what is approved: shown on describe and approve, deployed exactly, not changeable', async () => {
+    const declaredSpec = {
+      command: [process.execPath, server],
+      modelDataUrl: (await slipway.client().get<Described>('/api/v1/training-jobs/strong')).modelArtifacts
+        .s3ModelArtifacts,
+      environment: { MODE: 'strict' },
+    };
+    const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+      modelPackageGroupName: 'open',
+      trainingJobName: 'strong',
+      inferenceSpecification: { primaryContainer: declaredSpec },
+    });
+    const path = `/api/v1/model-packages/open/${version.modelPackageVersion}`;
+    const described = await as(approver).get<Described>(path);
+    assert.deepEqual(described.inferenceSpecification.primaryContainer, declaredSpec);
+    assert.equal(described.inferenceSpecificationSource, 'declared');
+
+    const env = { SLIPWAY_URL: slipway.url, SLIPWAY_TOKEN: approver };
+    const shown = await runCli(['registry', 'describe', 'open', String(version.modelPackageVersion)], env);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.ok(shown.stdout.includes(server), shown.stdout);
+    assert.match(shown.stdout, /MODE: strict/);
+    assert.match(shown.stdout, /inferenceSpecificationSource: declared/);
+    assert.match(shown.stdout, /accuracy: training-job/);
+    const approved = await runCli(['registry', 'approve', 'open', String(version.modelPackageVersion)], env);
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, /serves \(declared at registration\): command .*echo-model-server\.mjs/);
+    assert.match(approved.stdout, /environment: MODE=strict/);
+    assert.ok(approved.stdout.includes(version.modelArtifact.sha256), approved.stdout);
+
+    for (const method of ['PATCH', 'PUT'] as const) {
+      await assert.rejects(
+        as(scientist).request(method, path, {
+          inferenceSpecification: { primaryContainer: { command: ['sh'] } },
+        }),
+        { kind: 'not_found' },
+        `${method} cannot change a version`,
+      );
+    }
+    await assert.rejects(
+      as(scientist).post(`${path}/deploy`, { endpointName: 'strict', environment: { MODE: 'lax' } }),
+      namesField('environment'),
+    );
+    const endpoint = await as(scientist).post<Described>(`${path}/deploy`, { endpointName: 'strict' });
+    const config = await slipway
+      .client()
+      .get<Described>(`/api/v1/endpoint-configs/${endpoint.endpointConfigName}`);
+    const model = await slipway
+      .client()
+      .get<Described>(`/api/v1/models/${config.productionVariants[0].modelName}`);
+    assert.deepEqual(model.primaryContainer, declaredSpec);
+    assert.equal(model.modelDataSha256, version.modelArtifact.sha256);
+    await waitForEndpoint(slipway.client(), 'strict');
   });
 
   test('a model artifact overwritten after registration fails the deployment, naming both hashes', async () => {
