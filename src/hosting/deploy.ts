@@ -58,6 +58,8 @@ export class DeployService {
     servingType?: ModelSpec['servingType'];
     /** The sha256 modelDataUrl must still have when an endpoint loads it. */
     modelDataSha256?: string;
+    /** The sha256 SAGEMAKER_SUBMIT_DIRECTORY must still have (without incidental files). */
+    codeSha256?: string;
     tags: Array<{ key: string; value: string }>;
     request: unknown;
   }): Promise<EndpointRecord> {
@@ -72,6 +74,7 @@ export class DeployService {
         tags: options.tags,
       },
       modelDataSha256: options.modelDataSha256,
+      codeSha256: options.codeSha256,
     });
     const endpointConfigName = truncateName(`${request.endpointName}-${stamp}`);
     await this.deps.configs.create({

@@ -15,6 +15,8 @@ export interface ModelStatus {
    * recorded; loading the model re-checks it, so what is served is what was approved.
    */
   modelDataSha256?: string;
+  /** The same for the inference code (SAGEMAKER_SUBMIT_DIRECTORY), without incidental files. */
+  codeSha256?: string;
 }
 export type ModelRecord = ResourceRecord<ModelSpec, ModelStatus>;
 
@@ -30,7 +32,11 @@ export function servingTypeOf(spec: ModelSpec): ServingType {
 export class ModelService {
   constructor(private readonly deps: { store: Store; artifacts: Artifacts; events: EventBus }) {}
 
-  async create(options: { spec: unknown; modelDataSha256?: string }): Promise<ModelRecord> {
+  async create(options: {
+    spec: unknown;
+    modelDataSha256?: string;
+    codeSha256?: string;
+  }): Promise<ModelRecord> {
     const spec = validate(ModelSpecSchema, options.spec);
     const servingType = servingTypeOf(spec);
     const container = spec.primaryContainer;
@@ -63,6 +69,7 @@ export class ModelService {
         ...(options.modelDataSha256 && container.modelDataUrl
           ? { modelDataSha256: options.modelDataSha256 }
           : {}),
+        ...(options.codeSha256 && code ? { codeSha256: options.codeSha256 } : {}),
       },
       phase: 'Created',
     });

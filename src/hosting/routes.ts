@@ -37,6 +37,7 @@ export function hostingRoutes(
       modelArn: record.arn,
       servingType: record.status.servingType,
       modelDataSha256: record.status.modelDataSha256,
+      codeSha256: record.status.codeSha256,
       creationTime: isoTime(record.createdAt),
     }),
   });

@@ -10,7 +10,7 @@ import { CoreErrors, invalid } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import { arnOf } from '../core/ids.ts';
 import { validate } from '../core/schema.ts';
-import { hashUri } from '../experiments/content-hash.ts';
+import { hashUri, isIncidentalCodeFile } from '../experiments/content-hash.ts';
 import type { RunService } from '../experiments/runs.ts';
 import { DeployRequestSchema, type DeployService, servingContainerOf } from '../hosting/deploy.ts';
 import type { EndpointRecord } from '../hosting/endpoints.ts';
@@ -87,6 +87,14 @@ export class ModelPackageService {
         throw RegistryErrors.noArtifact({ field, reason: `${container.modelDataUrl} does not exist` });
       artifact = { uri: container.modelDataUrl, sha256: hashed.sha256 };
     }
+    const codeUri = container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+    let code: PackageSpec['code'];
+    if (codeUri) {
+      const field = 'inferenceSpecification.primaryContainer.environment.SAGEMAKER_SUBMIT_DIRECTORY';
+      const hashed = await hashUri(this.deps.artifacts, codeUri, { field, exclude: isIncidentalCodeFile });
+      if (!hashed) throw RegistryErrors.noArtifact({ field, reason: `${codeUri} does not exist` });
+      code = { uri: codeUri, sha256: hashed.sha256 };
+    }
     if (runName) await this.deps.runs.require(runName);
     const metrics = withSources(measured, request.metrics);
 
@@ -108,6 +116,7 @@ export class ModelPackageService {
             },
             inferenceSpecificationSource: request.inferenceSpecification ? 'declared' : 'training-job',
             modelArtifact: artifact,
+            ...(code ? { code } : {}),
             ...metrics,
             trainingJobName: request.trainingJobName,
             runName,
@@ -305,6 +314,7 @@ export class ModelPackageService {
       servingType,
       modelDataSha256:
         artifact && artifact.uri === primaryContainer.modelDataUrl ? artifact.sha256 : undefined,
+      codeSha256: target.spec.code?.uri === codeOf(primaryContainer) ? target.spec.code?.sha256 : undefined,
       tags: [
         { key: modelPackageTag, value: target.name },
         ...(target.spec.trainingJobName
@@ -314,6 +324,10 @@ export class ModelPackageService {
       request,
     });
   }
+}
+
+function codeOf(container: PackageSpec['inferenceSpecification']['primaryContainer']) {
+  return container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
 }
 
 /**

@@ -80,6 +80,8 @@ export interface PackageSpec {
   /** 'declared' when the caller gave the serving spec rather than the job's being used. */
   inferenceSpecificationSource?: Source;
   modelArtifact?: { uri: string; sha256?: string };
+  /** The inference code (SAGEMAKER_SUBMIT_DIRECTORY) and its sha256 at registration, without incidental files. */
+  code?: { uri: string; sha256: string };
   /** Name → value: the training job's where it has the metric, otherwise the declared one. */
   metrics: Record<string, number>;
   /** Name → where the value in `metrics` came from. Absent on versions stored before sources were kept: all declared. */

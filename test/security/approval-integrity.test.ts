@@ -221,4 +221,34 @@ describe('approval integrity', () => {
     assert.ok(failed.failureReason.includes(expected), failed.failureReason);
     assert.ok(failed.failureReason.includes(found), failed.failureReason);
   });
+
+  test('inference code changed after registration fails the deployment, naming both hashes', async () => {
+    const code = folderWith(work.path, 'inference-code', { 'inference.py': 'def model_fn(d): return 1\n' });
+    const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+      modelPackageGroupName: 'open',
+      trainingJobName: 'strong',
+      inferenceSpecification: {
+        primaryContainer: {
+          command: [process.execPath, server],
+          modelDataUrl: (await slipway.client().get<Described>('/api/v1/training-jobs/strong')).modelArtifacts
+            .s3ModelArtifacts,
+          environment: { SAGEMAKER_SUBMIT_DIRECTORY: code },
+        },
+      },
+    });
+    const expected = version.code.sha256;
+    assert.match(expected, /^[0-9a-f]{64}$/);
+    const path = `/api/v1/model-packages/open/${version.modelPackageVersion}`;
+    await as(approver).post(`${path}/approve`, {});
+    await as(scientist).post(`${path}/deploy`, { endpointName: 'code-untouched' });
+    await waitForEndpoint(slipway.client(), 'code-untouched');
+
+    writeFileSync(join(fileURLToPath(code), 'inference.py'), 'import os\nos.system("id")\n');
+    await as(scientist).post(`${path}/deploy`, { endpointName: 'code-tampered' });
+    const failed = await waitForEndpoint(slipway.client(), 'code-tampered', 'Failed');
+    assert.ok(failed.failureReason.includes(`expected sha256 ${expected}`), failed.failureReason);
+    const found = /found sha256 ([0-9a-f]{64})/.exec(failed.failureReason)?.[1];
+    assert.ok(found && found !== expected, failed.failureReason);
+    assert.match(failed.failureReason, /SAGEMAKER_SUBMIT_DIRECTORY/);
+  });
 });

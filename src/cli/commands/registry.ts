@@ -55,6 +55,7 @@ function servingLines(version: Described): string[] {
     lines.push(
       `  model data: ${version.modelArtifact.uri} sha256 ${version.modelArtifact.sha256 ?? '(none)'}`,
     );
+  if (version.code) lines.push(`  code: ${version.code.uri} sha256 ${version.code.sha256}`);
   return lines;
 }
 
