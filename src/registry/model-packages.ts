@@ -260,6 +260,7 @@ export class ModelPackageService {
 
   private async checkRequiredMetrics(target: PackageRecord): Promise<void> {
     const group = await this.deps.groups.get(target.spec.modelPackageGroupName);
+    const sources = target.spec.metricSources ?? (await this.legacySources(target));
     for (const [metric, bound] of Object.entries(group.spec.requiredMetrics ?? {})) {
       const value = Object.hasOwn(target.spec.metrics, metric) ? target.spec.metrics[metric] : undefined;
       const modelPackage = target.name;
@@ -284,9 +285,24 @@ export class ModelPackageService {
         });
       }
       // A number the registering caller typed is a claim, not a measurement: the gate needs the latter.
-      if ((target.spec.metricSources?.[metric] ?? 'declared') === 'declared')
+      if ((sources[metric] ?? 'declared') === 'declared')
         throw RegistryErrors.metricDeclared({ modelPackage, metric, value, field: `metrics.${metric}` });
     }
+  }
+
+  /**
+   * Sources for a version stored before they were kept: a value is the job's if the training job
+   * it came from still reports the same value; anything else counts as declared.
+   */
+  private async legacySources(target: PackageRecord): Promise<Record<string, Source>> {
+    if (!target.spec.trainingJobName) return {};
+    const job = await this.deps.training.get(target.spec.trainingJobName).catch(() => undefined);
+    const sources: Record<string, Source> = {};
+    for (const measured of job?.status.finalMetricDataList ?? []) {
+      if (target.spec.metrics[measured.metricName] === measured.value)
+        sources[measured.metricName] = 'training-job';
+    }
+    return sources;
   }
 
   /** Deploys an Approved version: a model from its serving spec, then the endpoint, as deploy does for a job. */

@@ -84,7 +84,10 @@ export interface PackageSpec {
   code?: { uri: string; sha256: string };
   /** Name → value: the training job's where it has the metric, otherwise the declared one. */
   metrics: Record<string, number>;
-  /** Name → where the value in `metrics` came from. Absent on versions stored before sources were kept: all declared. */
+  /**
+   * Name → where the value in `metrics` came from. Absent on versions stored before sources were
+   * kept: a value counts as the job's only if the job still reports it.
+   */
   metricSources?: Record<string, Source>;
   /** Every value the caller declared, as given, including any a training job's value shadows. */
   declaredMetrics?: Record<string, number>;

@@ -251,4 +251,27 @@ describe('approval integrity', () => {
     assert.ok(found && found !== expected, failed.failureReason);
     assert.match(failed.failureReason, /SAGEMAKER_SUBMIT_DIRECTORY/);
   });
+
+  test('a version stored before sources were kept counts a value as measured only if its job reports it', async () => {
+    const legacy = async (metrics: Record<string, number>) => {
+      const version = await as(scientist).post<Described>('/api/v1/model-packages', {
+        modelPackageGroupName: 'gated',
+        trainingJobName: 'strong',
+      });
+      const name = `gated/${version.modelPackageVersion}`;
+      await slipway.app.store.mutateResource<Described, Described>({
+        kind: 'model-package',
+        name,
+        change: (current) => {
+          const { metricSources: _dropped, ...spec } = current.spec;
+          return { spec: { ...spec, metrics } };
+        },
+      });
+      return `/api/v1/model-packages/${name}/approve`;
+    };
+    const forged = await legacy({ accuracy: 0.999 });
+    await assert.rejects(as(approver).post(forged, {}), { code: 'SLIPWAY_REGISTRY_METRIC_DECLARED' });
+    const measured = await legacy({ accuracy: 0.95 });
+    assert.equal((await as(approver).post<Described>(measured, {})).modelApprovalStatus, 'Approved');
+  });
 });
