@@ -136,7 +136,7 @@ describe('slipway experiments / runs / registry / lineage', () => {
     assert.equal(alias.code, 0, alias.stderr);
     const versions = await runCli(['registry', 'versions', 'fraud'], env);
     assert.match(versions.stdout, /^3\s+Approved\s+champion\s+auc=0.85\s+fraud-train/m);
-    assert.match(versions.stdout, /^2\s+PendingManualApproval\s+-\s+auc=0.85/m);
+    assert.match(versions.stdout, /^2\s+PendingManualApproval\s+-\s+auc=0.85 \(declared\)/m);
     assert.match(versions.stdout, /^1\s+PendingManualApproval\s+-\s+auc=0.75/m);
     const groups = await runCli(['registry', 'groups'], env);
     assert.match(groups.stdout, /^fraud\s+3\s+champion=3\s+auc>=0.8$/m);

@@ -130,7 +130,7 @@ export function registerRegistry(program: Command) {
         aliases: v.aliases?.join(' ') || undefined,
         metrics:
           Object.entries(v.metrics ?? {})
-            .map(([m, x]) => `${m}=${x}`)
+            .map(([m, x]) => `${m}=${x}${v.metricSources?.[m] === 'declared' ? ' (declared)' : ''}`)
             .join(' ') || undefined,
         'training job': v.trainingJobName,
         by: v.approvedBy ?? v.rejectedBy,
