@@ -20,6 +20,7 @@ import type { ResourceRecord, Store } from '../store/store.ts';
 import type { TrainingService } from '../training/service.ts';
 import { RegistryErrors } from './errors.ts';
 import type { GroupService } from './groups.ts';
+import { checkRequiredMetrics, withSources } from './metric-gate.ts';
 import {
   type ApprovalStatus,
   DecisionSchema,
@@ -27,7 +28,6 @@ import {
   type PackageStatus,
   packageKind,
   RegisterRequestSchema,
-  type Source,
 } from './types.ts';
 
 export type PackageRecord = ResourceRecord<PackageSpec, PackageStatus>;
@@ -220,7 +220,7 @@ export class ModelPackageService {
   }): Promise<PackageRecord> {
     const { comment } = validate(DecisionSchema, options.body ?? {});
     const target = await this.resolve(options.group, options.version);
-    if (options.decision === 'Approved') await this.checkRequiredMetrics(target);
+    if (options.decision === 'Approved') await checkRequiredMetrics(this.deps, target);
     const now = this.deps.store.clock.now();
     const record = await this.deps.store.transaction(async (tx) => {
       const updated = await this.deps.store.updateResource<PackageSpec, PackageStatus>({
@@ -256,53 +256,6 @@ export class ModelPackageService {
       return updated;
     });
     return record;
-  }
-
-  private async checkRequiredMetrics(target: PackageRecord): Promise<void> {
-    const group = await this.deps.groups.get(target.spec.modelPackageGroupName);
-    const sources = target.spec.metricSources ?? (await this.legacySources(target));
-    for (const [metric, bound] of Object.entries(group.spec.requiredMetrics ?? {})) {
-      const value = Object.hasOwn(target.spec.metrics, metric) ? target.spec.metrics[metric] : undefined;
-      const modelPackage = target.name;
-      if (value === undefined)
-        throw RegistryErrors.metricMissing({ modelPackage, metric, field: `metrics.${metric}` });
-      if (bound.min !== undefined && value < bound.min) {
-        throw RegistryErrors.metricOutOfBounds({
-          modelPackage,
-          metric,
-          value,
-          bound: `at least ${bound.min}`,
-          field: `metrics.${metric}`,
-        });
-      }
-      if (bound.max !== undefined && value > bound.max) {
-        throw RegistryErrors.metricOutOfBounds({
-          modelPackage,
-          metric,
-          value,
-          bound: `at most ${bound.max}`,
-          field: `metrics.${metric}`,
-        });
-      }
-      // A number the registering caller typed is a claim, not a measurement: the gate needs the latter.
-      if ((sources[metric] ?? 'declared') === 'declared')
-        throw RegistryErrors.metricDeclared({ modelPackage, metric, value, field: `metrics.${metric}` });
-    }
-  }
-
-  /**
-   * Sources for a version stored before they were kept: a value is the job's if the training job
-   * it came from still reports the same value; anything else counts as declared.
-   */
-  private async legacySources(target: PackageRecord): Promise<Record<string, Source>> {
-    if (!target.spec.trainingJobName) return {};
-    const job = await this.deps.training.get(target.spec.trainingJobName).catch(() => undefined);
-    const sources: Record<string, Source> = {};
-    for (const measured of job?.status.finalMetricDataList ?? []) {
-      if (target.spec.metrics[measured.metricName] === measured.value)
-        sources[measured.metricName] = 'training-job';
-    }
-    return sources;
   }
 
   /** Deploys an Approved version: a model from its serving spec, then the endpoint, as deploy does for a job. */
@@ -344,31 +297,6 @@ export class ModelPackageService {
 
 function codeOf(container: PackageSpec['inferenceSpecification']['primaryContainer']) {
   return container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
-}
-
-/**
- * A version's metrics with their sources: a measured value wins over a declared one of the same
- * name, so declaring cannot overwrite what the job measured; every declared value is kept as given.
- */
-function withSources(
-  measured: Record<string, number>,
-  declared: Record<string, number> = {},
-): Pick<PackageSpec, 'metrics' | 'metricSources' | 'declaredMetrics'> {
-  const metrics: Record<string, number> = {};
-  const metricSources: Record<string, Source> = {};
-  for (const [name, value] of Object.entries(declared)) {
-    metrics[name] = value;
-    metricSources[name] = 'declared';
-  }
-  for (const [name, value] of Object.entries(measured)) {
-    metrics[name] = value;
-    metricSources[name] = 'training-job';
-  }
-  return {
-    metrics,
-    metricSources,
-    ...(Object.keys(declared).length ? { declaredMetrics: { ...declared } } : {}),
-  };
 }
 
 export function describePackage(record: PackageRecord, aliases: string[] = []) {
