@@ -32,7 +32,10 @@ export async function startBackend(
 ): Promise<VariantBackend> {
   const { model } = options;
   const root = join(deps.workFolder, options.endpointName, `${options.variantName}-${options.generation}`);
-  await materializeModel(deps.artifacts, model.spec, root);
+  await materializeModel(deps.artifacts, model.spec, root, {
+    sha256: model.status.modelDataSha256,
+    codeSha256: model.status.codeSha256,
+  });
   const container = model.spec.primaryContainer;
   const environment = container.environment ?? {};
   const source = `${options.endpointName}/${options.variantName}`;

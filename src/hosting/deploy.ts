@@ -42,6 +42,7 @@ export class DeployService {
     return this.deployContainer({
       baseName: job.name,
       primaryContainer: servingContainerOf(job, request.environment),
+      modelDataSha256: job.status.modelArtifacts.sha256,
       tags: [{ key: 'trainingJobName', value: job.name }],
       request,
     });
@@ -54,6 +55,11 @@ export class DeployService {
   async deployContainer(options: {
     baseName: string;
     primaryContainer: ModelSpec['primaryContainer'];
+    servingType?: ModelSpec['servingType'];
+    /** The sha256 modelDataUrl must still have when an endpoint loads it. */
+    modelDataSha256?: string;
+    /** The sha256 SAGEMAKER_SUBMIT_DIRECTORY must still have (without incidental files). */
+    codeSha256?: string;
     tags: Array<{ key: string; value: string }>;
     request: unknown;
   }): Promise<EndpointRecord> {
@@ -61,7 +67,14 @@ export class DeployService {
     const stamp = Date.now().toString(36);
     const modelName = truncateName(`${options.baseName}-${stamp}`);
     await this.deps.models.create({
-      spec: { modelName, primaryContainer: options.primaryContainer, tags: options.tags },
+      spec: {
+        modelName,
+        primaryContainer: options.primaryContainer,
+        ...(options.servingType ? { servingType: options.servingType } : {}),
+        tags: options.tags,
+      },
+      modelDataSha256: options.modelDataSha256,
+      codeSha256: options.codeSha256,
     });
     const endpointConfigName = truncateName(`${request.endpointName}-${stamp}`);
     await this.deps.configs.create({

@@ -21,6 +21,11 @@ export const HostingErrors = {
     'validation',
     '{field}: {uri} does not exist',
   ),
+  modelDataChanged: defineError(
+    'SLIPWAY_HOSTING_MODEL_DATA_CHANGED',
+    'conflict',
+    '{field}: {uri} has changed since it was recorded: expected sha256 {expected}, found sha256 {found}',
+  ),
   deleting: defineError('SLIPWAY_ENDPOINT_DELETING', 'conflict', 'endpoint "{name}" is being deleted'),
   inUse: defineError('SLIPWAY_HOSTING_IN_USE', 'conflict', '{kind} "{name}" is used by {user}'),
   unknownVariant: defineError(

@@ -9,7 +9,17 @@ import { HostingErrors } from './errors.ts';
 import { type ModelSpec, ModelSpecSchema, type ServingType } from './types.ts';
 
 export const modelKind = 'model';
-export type ModelRecord = ResourceRecord<ModelSpec, { servingType: ServingType }>;
+export interface ModelStatus {
+  servingType: ServingType;
+  /**
+   * The sha256 modelDataUrl had when what it came from (a training job, a registry version) was
+   * recorded; loading the model re-checks it, so what is served is what was approved.
+   */
+  modelDataSha256?: string;
+  /** The same for the inference code (SAGEMAKER_SUBMIT_DIRECTORY), without incidental files. */
+  codeSha256?: string;
+}
+export type ModelRecord = ResourceRecord<ModelSpec, ModelStatus>;
 
 /** The serving type when the spec does not say: an image or command is a container, SAGEMAKER_PROGRAM is Python. */
 export function servingTypeOf(spec: ModelSpec): ServingType {
@@ -25,7 +35,11 @@ export class ModelService {
     private readonly deps: { store: Store; artifacts: Artifacts; events: EventBus; trust: TrustMode },
   ) {}
 
-  async create(options: { spec: unknown }): Promise<ModelRecord> {
+  async create(options: {
+    spec: unknown;
+    modelDataSha256?: string;
+    codeSha256?: string;
+  }): Promise<ModelRecord> {
     const spec = validate(ModelSpecSchema, options.spec);
     const servingType = servingTypeOf(spec);
     const container = spec.primaryContainer;
@@ -63,7 +77,13 @@ export class ModelService {
       name: spec.modelName,
       arn: arnOf('sagemaker', 'model', spec.modelName),
       spec,
-      status: { servingType },
+      status: {
+        servingType,
+        ...(options.modelDataSha256 && container.modelDataUrl
+          ? { modelDataSha256: options.modelDataSha256 }
+          : {}),
+        ...(options.codeSha256 && code ? { codeSha256: options.codeSha256 } : {}),
+      },
       phase: 'Created',
     });
     await this.deps.events.publish({
@@ -90,7 +110,7 @@ export class ModelService {
   }
 
   list(options: { limit?: number; nextToken?: string }) {
-    return this.deps.store.listResources<ModelSpec, { servingType: ServingType }>({
+    return this.deps.store.listResources<ModelSpec, ModelStatus>({
       kind: modelKind,
       ...options,
     });

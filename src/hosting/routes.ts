@@ -36,6 +36,8 @@ export function hostingRoutes(
       ...record.spec,
       modelArn: record.arn,
       servingType: record.status.servingType,
+      modelDataSha256: record.status.modelDataSha256,
+      codeSha256: record.status.codeSha256,
       creationTime: isoTime(record.createdAt),
     }),
   });

@@ -12,6 +12,11 @@ export const RegistryErrors = {
     'conflict',
     'model package {modelPackage} cannot be approved: metric "{metric}" is {value}, the group requires {bound}',
   ),
+  metricDeclared: defineError(
+    'SLIPWAY_REGISTRY_METRIC_DECLARED',
+    'conflict',
+    'model package {modelPackage} cannot be approved: metric "{metric}" ({value}) is only declared by whoever registered it; the group requires it measured by the training job the version came from',
+  ),
   versionNotFound: defineError(
     'SLIPWAY_REGISTRY_VERSION_NOT_FOUND',
     'not_found',

@@ -10,9 +10,9 @@ import { CoreErrors, invalid } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import { arnOf } from '../core/ids.ts';
 import { validate } from '../core/schema.ts';
-import { hashUri } from '../experiments/content-hash.ts';
+import { hashUri, isIncidentalCodeFile } from '../experiments/content-hash.ts';
 import type { RunService } from '../experiments/runs.ts';
-import { type DeployService, servingContainerOf } from '../hosting/deploy.ts';
+import { DeployRequestSchema, type DeployService, servingContainerOf } from '../hosting/deploy.ts';
 import type { EndpointRecord } from '../hosting/endpoints.ts';
 import { modelPackageTag } from '../lineage/hosting-recorder.ts';
 import type { LineageService } from '../lineage/service.ts';
@@ -20,6 +20,7 @@ import type { ResourceRecord, Store } from '../store/store.ts';
 import type { TrainingService } from '../training/service.ts';
 import { RegistryErrors } from './errors.ts';
 import type { GroupService } from './groups.ts';
+import { checkRequiredMetrics, withSources } from './metric-gate.ts';
 import {
   type ApprovalStatus,
   DecisionSchema,
@@ -54,7 +55,7 @@ export class ModelPackageService {
     const group = request.modelPackageGroupName;
     await this.deps.groups.get(group);
     let container = request.inferenceSpecification?.primaryContainer;
-    let metrics: Record<string, number> = {};
+    let measured: Record<string, number> = {};
     let artifact: PackageSpec['modelArtifact'];
     let runName = request.runName;
     if (request.trainingJobName) {
@@ -66,7 +67,7 @@ export class ModelPackageService {
         );
       }
       container ??= servingContainerOf(job);
-      metrics = Object.fromEntries(job.status.finalMetricDataList.map((m) => [m.metricName, m.value]));
+      measured = Object.fromEntries(job.status.finalMetricDataList.map((m) => [m.metricName, m.value]));
       artifact = {
         uri: job.status.modelArtifacts.s3ModelArtifacts,
         sha256: job.status.modelArtifacts.sha256,
@@ -86,7 +87,16 @@ export class ModelPackageService {
         throw RegistryErrors.noArtifact({ field, reason: `${container.modelDataUrl} does not exist` });
       artifact = { uri: container.modelDataUrl, sha256: hashed.sha256 };
     }
+    const codeUri = container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+    let code: PackageSpec['code'];
+    if (codeUri) {
+      const field = 'inferenceSpecification.primaryContainer.environment.SAGEMAKER_SUBMIT_DIRECTORY';
+      const hashed = await hashUri(this.deps.artifacts, codeUri, { field, exclude: isIncidentalCodeFile });
+      if (!hashed) throw RegistryErrors.noArtifact({ field, reason: `${codeUri} does not exist` });
+      code = { uri: codeUri, sha256: hashed.sha256 };
+    }
     if (runName) await this.deps.runs.require(runName);
+    const metrics = withSources(measured, request.metrics);
 
     const now = this.deps.store.clock.now();
     let record: PackageRecord | undefined;
@@ -104,8 +114,10 @@ export class ModelPackageService {
                 ? { servingType: request.inferenceSpecification.servingType }
                 : {}),
             },
+            inferenceSpecificationSource: request.inferenceSpecification ? 'declared' : 'training-job',
             modelArtifact: artifact,
-            metrics: { ...metrics, ...request.metrics },
+            ...(code ? { code } : {}),
+            ...metrics,
             trainingJobName: request.trainingJobName,
             runName,
             description: request.description,
@@ -208,7 +220,7 @@ export class ModelPackageService {
   }): Promise<PackageRecord> {
     const { comment } = validate(DecisionSchema, options.body ?? {});
     const target = await this.resolve(options.group, options.version);
-    if (options.decision === 'Approved') await this.checkRequiredMetrics(target);
+    if (options.decision === 'Approved') await checkRequiredMetrics(this.deps, target);
     const now = this.deps.store.clock.now();
     const record = await this.deps.store.transaction(async (tx) => {
       const updated = await this.deps.store.updateResource<PackageSpec, PackageStatus>({
@@ -246,34 +258,6 @@ export class ModelPackageService {
     return record;
   }
 
-  private async checkRequiredMetrics(target: PackageRecord): Promise<void> {
-    const group = await this.deps.groups.get(target.spec.modelPackageGroupName);
-    for (const [metric, bound] of Object.entries(group.spec.requiredMetrics ?? {})) {
-      const value = target.spec.metrics[metric];
-      const modelPackage = target.name;
-      if (value === undefined)
-        throw RegistryErrors.metricMissing({ modelPackage, metric, field: `metrics.${metric}` });
-      if (bound.min !== undefined && value < bound.min) {
-        throw RegistryErrors.metricOutOfBounds({
-          modelPackage,
-          metric,
-          value,
-          bound: `at least ${bound.min}`,
-          field: `metrics.${metric}`,
-        });
-      }
-      if (bound.max !== undefined && value > bound.max) {
-        throw RegistryErrors.metricOutOfBounds({
-          modelPackage,
-          metric,
-          value,
-          bound: `at most ${bound.max}`,
-          field: `metrics.${metric}`,
-        });
-      }
-    }
-  }
-
   /** Deploys an Approved version: a model from its serving spec, then the endpoint, as deploy does for a job. */
   async deploy(options: { group: string; version: string; request: unknown }): Promise<EndpointRecord> {
     const target = await this.resolve(options.group, options.version);
@@ -283,18 +267,36 @@ export class ModelPackageService {
         status: target.status.modelApprovalStatus,
       });
     }
+    const request = validate(DeployRequestSchema, options.request);
+    if (request.environment) {
+      throw invalid(
+        'environment',
+        `model package ${target.name} deploys with the environment it was approved with; register a new version to change it`,
+      );
+    }
+    const { primaryContainer, servingType } = target.spec.inferenceSpecification;
+    const artifact = target.spec.modelArtifact;
     return this.deps.deploy.deployContainer({
       baseName: `${target.spec.modelPackageGroupName}-v${target.spec.modelPackageVersion}`,
-      primaryContainer: target.spec.inferenceSpecification.primaryContainer,
+      // Exactly the serving spec that was approved, and the artifact hash recorded with it.
+      primaryContainer,
+      servingType,
+      modelDataSha256:
+        artifact && artifact.uri === primaryContainer.modelDataUrl ? artifact.sha256 : undefined,
+      codeSha256: target.spec.code?.uri === codeOf(primaryContainer) ? target.spec.code?.sha256 : undefined,
       tags: [
         { key: modelPackageTag, value: target.name },
         ...(target.spec.trainingJobName
           ? [{ key: 'trainingJobName', value: target.spec.trainingJobName }]
           : []),
       ],
-      request: options.request,
+      request,
     });
   }
+}
+
+function codeOf(container: PackageSpec['inferenceSpecification']['primaryContainer']) {
+  return container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
 }
 
 export function describePackage(record: PackageRecord, aliases: string[] = []) {

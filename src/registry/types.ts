@@ -51,7 +51,10 @@ export const RegisterRequestSchema = StrictObject({
   trainingJobName: Type.Optional(ResourceName),
   runName: Type.Optional(ResourceName),
   inferenceSpecification: Type.Optional(InferenceSpecificationSchema),
-  /** Metric name → value; merged over the job's final metrics. */
+  /**
+   * Metric name → value, as the caller states them. Stored as declared: a training job's metric of
+   * the same name keeps the job's value, and a declared value never satisfies a required metric.
+   */
   metrics: Type.Optional(Type.Record(MetricName, Type.Number(), { maxProperties: 200 })),
   description: Type.Optional(Type.String({ maxLength: 4000 })),
   customMetadata: Type.Optional(
@@ -62,12 +65,32 @@ export const RegisterRequestSchema = StrictObject({
 });
 export type RegisterRequest = Static<typeof RegisterRequestSchema>;
 
+/**
+ * Where a version's metric value or serving spec came from: the training job it was registered
+ * from, or what the registering caller typed. Only a measured metric (the job's final metrics)
+ * satisfies a group's required metrics.
+ */
+export const sources = ['training-job', 'declared'] as const;
+export type Source = (typeof sources)[number];
+
 export interface PackageSpec {
   modelPackageGroupName: string;
   modelPackageVersion: number;
   inferenceSpecification: Static<typeof InferenceSpecificationSchema>;
+  /** 'declared' when the caller gave the serving spec rather than the job's being used. */
+  inferenceSpecificationSource?: Source;
   modelArtifact?: { uri: string; sha256?: string };
+  /** The inference code (SAGEMAKER_SUBMIT_DIRECTORY) and its sha256 at registration, without incidental files. */
+  code?: { uri: string; sha256: string };
+  /** Name → value: the training job's where it has the metric, otherwise the declared one. */
   metrics: Record<string, number>;
+  /**
+   * Name → where the value in `metrics` came from. Absent on versions stored before sources were
+   * kept: a value counts as the job's only if the job still reports it.
+   */
+  metricSources?: Record<string, Source>;
+  /** Every value the caller declared, as given, including any a training job's value shadows. */
+  declaredMetrics?: Record<string, number>;
   trainingJobName?: string;
   runName?: string;
   description?: string;

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { startTestSlipway, type TestSlipway } from '../helpers/slipway.ts';
 import { tempFolder } from '../helpers/temp.ts';
+import { folderWith, shellJob, waitForEnd } from '../helpers/training.ts';
 
 describe('slipway experiments / runs / registry / lineage', () => {
   let slipway: TestSlipway;
@@ -115,16 +116,30 @@ describe('slipway experiments / runs / registry / lineage', () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /metric "auc" is 0.75, the group requires at least 0.8/);
     await runCli(['registry', 'register', 'fraud', '--model-data', model, '--metric', 'auc=0.85'], env);
+    const declared = await runCli(['registry', 'approve', 'fraud', '2'], env);
+    assert.equal(declared.code, 1);
+    assert.match(declared.stderr, /metric "auc" \(0.85\) is only declared/);
+    await slipway.client().post('/api/v1/training-jobs', {
+      ...shellJob('fraud-train', {
+        code: folderWith(work.path, 'code', { 'train.sh': 'echo "auc=0.85"\necho m > "$SM_MODEL_DIR/m"\n' }),
+      }),
+      algorithmSpecification: { metricDefinitions: [{ name: 'auc', regex: 'auc=([0-9.]+)' }] },
+    });
+    assert.equal((await waitForEnd(slipway.client(), 'fraud-train')).trainingJobStatus, 'Completed');
+    const trained = await runCli(['registry', 'register', 'fraud', '--training-job', 'fraud-train'], env);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stdout, /registered fraud version 3: PendingManualApproval/);
     const approved = await runCli(['registry', 'approve', 'fraud', 'latest', '--comment', 'ok'], env);
     assert.equal(approved.code, 0, approved.stderr);
-    assert.match(approved.stdout, /approved fraud version 2: Approved by /);
-    const alias = await runCli(['registry', 'alias', 'fraud', 'champion', '2'], env);
+    assert.match(approved.stdout, /approved fraud version 3: Approved by /);
+    const alias = await runCli(['registry', 'alias', 'fraud', 'champion', '3'], env);
     assert.equal(alias.code, 0, alias.stderr);
     const versions = await runCli(['registry', 'versions', 'fraud'], env);
-    assert.match(versions.stdout, /^2\s+Approved\s+champion\s+auc=0.85/m);
+    assert.match(versions.stdout, /^3\s+Approved\s+champion\s+auc=0.85\s+fraud-train/m);
+    assert.match(versions.stdout, /^2\s+PendingManualApproval\s+-\s+auc=0.85 \(declared\)/m);
     assert.match(versions.stdout, /^1\s+PendingManualApproval\s+-\s+auc=0.75/m);
     const groups = await runCli(['registry', 'groups'], env);
-    assert.match(groups.stdout, /^fraud\s+2\s+champion=2\s+auc>=0.8$/m);
+    assert.match(groups.stdout, /^fraud\s+3\s+champion=3\s+auc>=0.8$/m);
 
     const tree = await runCli(['lineage', 'model-package/fraud/2'], env);
     assert.equal(tree.code, 0, tree.stderr);

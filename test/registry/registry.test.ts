@@ -86,6 +86,7 @@ for (const backend of databaseBackends()) {
       assert.equal(v1.modelPackageVersion, 1);
       assert.equal(v1.modelApprovalStatus, 'PendingManualApproval');
       assert.deepEqual(v1.metrics, { accuracy: 0.93 });
+      assert.deepEqual(v1.metricSources, { accuracy: 'training-job' });
       assert.equal(v1.modelArtifact.uri, job.modelArtifacts.s3ModelArtifacts);
       assert.equal(v1.modelArtifact.sha256, job.modelArtifacts.sha256);
       assert.equal(
@@ -266,7 +267,7 @@ for (const backend of databaseBackends()) {
       assert.equal(group.latestVersion, 8);
     });
 
-    test('only an approver may change the required metrics', async () => {
+    test('only an approver may change the required metrics; a declared value does not meet them', async () => {
       await assert.rejects(
         as(scientist).request('PATCH', '/api/v1/model-package-groups/churn', { requiredMetrics: {} }),
         { kind: 'forbidden' },
@@ -275,11 +276,17 @@ for (const backend of databaseBackends()) {
         requiredMetrics: { accuracy: { min: 0.8 } },
       });
       assert.deepEqual(group.requiredMetrics, { accuracy: { min: 0.8 } });
+      await assert.rejects(as(approver).post('/api/v1/model-packages/churn/2/approve', {}), (error: any) => {
+        assert.equal(error.code, 'SLIPWAY_REGISTRY_METRIC_DECLARED');
+        assert.match(error.message, /"accuracy" \(0.85\) is only declared/);
+        return true;
+      });
+      await as(approver).request('PATCH', '/api/v1/model-package-groups/churn', { requiredMetrics: {} });
       const approved = await as(approver).post<Described>('/api/v1/model-packages/churn/2/approve', {});
       assert.equal(
         approved.modelApprovalStatus,
         'Approved',
-        'a rejected version can be approved once it meets the gate',
+        'a rejected version can be approved once the gate lets it through',
       );
     });
   });

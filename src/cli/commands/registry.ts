@@ -1,5 +1,5 @@
 /**
- * `slipway registry groups|create-group|versions|register|approve|reject|alias|deploy`, and the
+ * `slipway registry groups|create-group|versions|describe|register|approve|reject|alias|deploy`, and the
  * tracking commands that go with it (`experiments`, `runs`, `lineage`), registered together so the
  * CLI's entry point wires them with one line.
  */
@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { invalid } from '../../core/errors.ts';
 import { toUri } from '../../sdk/uris.ts';
 import { clientFor, globalsOf } from '../context.ts';
-import { colour, formatTable, printJson } from '../output.ts';
+import { colour, formatTable, printDescribed, printJson } from '../output.ts';
 import { collect, keyValues } from '../spec-file.ts';
 import { Deadline, timeoutOption } from '../waiting.ts';
 import { registerExperiments } from './experiments.ts';
@@ -31,6 +31,32 @@ function numbers(pairs: string[] | undefined, flag: string): Record<string, numb
 function versionLine(version: Described): string {
   const aliases = version.aliases?.length ? ` [${version.aliases.join(', ')}]` : '';
   return `${version.modelPackageGroupName} version ${colour.bold(String(version.modelPackageVersion))}${aliases}: ${version.modelApprovalStatus}`;
+}
+
+/**
+ * What deploying the version runs, as the approve and reject lines show it: the serving spec is
+ * part of what is decided, not only the metrics.
+ */
+function servingLines(version: Described): string[] {
+  const container = version.inferenceSpecification?.primaryContainer ?? {};
+  const from =
+    version.inferenceSpecificationSource === 'declared'
+      ? 'declared at registration'
+      : 'from the training job';
+  const runs = container.image
+    ? `image ${container.image}${container.command ? ` command ${container.command.join(' ')}` : ''}`
+    : container.command
+      ? `command ${container.command.join(' ')}`
+      : (version.inferenceSpecification?.servingType ?? 'the model data');
+  const lines = [`  serves (${from}): ${runs}`];
+  const environment = Object.entries(container.environment ?? {});
+  if (environment.length) lines.push(`  environment: ${environment.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (version.modelArtifact)
+    lines.push(
+      `  model data: ${version.modelArtifact.uri} sha256 ${version.modelArtifact.sha256 ?? '(none)'}`,
+    );
+  if (version.code) lines.push(`  code: ${version.code.uri} sha256 ${version.code.sha256}`);
+  return lines;
 }
 
 export function registerRegistry(program: Command) {
@@ -104,7 +130,7 @@ export function registerRegistry(program: Command) {
         aliases: v.aliases?.join(' ') || undefined,
         metrics:
           Object.entries(v.metrics ?? {})
-            .map(([m, x]) => `${m}=${x}`)
+            .map(([m, x]) => `${m}=${x}${v.metricSources?.[m] === 'declared' ? ' (declared)' : ''}`)
             .join(' ') || undefined,
         'training job': v.trainingJobName,
         by: v.approvedBy ?? v.rejectedBy,
@@ -170,10 +196,23 @@ export function registerRegistry(program: Command) {
         );
         if (globalsOf(command).json) return printJson(decided);
         process.stdout.write(
-          `${past} ${versionLine(decided)} by ${decided.approvedBy ?? decided.rejectedBy}\n`,
+          `${[`${past} ${versionLine(decided)} by ${decided.approvedBy ?? decided.rejectedBy}`, ...servingLines(decided)].join('\n')}\n`,
         );
       });
   }
+  registry
+    .command('describe <group> <version>')
+    .description(
+      'show a version: its serving spec (image, command, environment), model data and hash, metrics with their sources (YAML; JSON with --json)',
+    )
+    .action(async (group: string, version: string, _options, command: Command) => {
+      printDescribed(
+        await clientFor(command).get(
+          `/api/v1/model-packages/${encodeURIComponent(group)}/${encodeURIComponent(version)}`,
+        ),
+        globalsOf(command).json,
+      );
+    });
   registry
     .command('alias <group> <alias> [version]')
     .description('point an alias (champion, staging, …) at a version, or remove it with --remove')
