@@ -48,7 +48,10 @@ describe('approval integrity', () => {
   }
 
   before(async () => {
-    slipway = await startTestSlipway();
+    // The scientist's token puts the server in team mode: code from a data root, run on the host.
+    slipway = await startTestSlipway({
+      config: { dataRoots: [pathToFileURL(work.path).href], allowProcessRuntime: true },
+    });
     scientist = (
       await slipway.client().post<{ token: string }>('/api/v1/tokens', { name: 'sam', role: 'scientist' })
     ).token;
