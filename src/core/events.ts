@@ -4,6 +4,7 @@
  * a transaction is delivered only after that transaction commits.
  */
 import type { Store, Tx } from '../store/store.ts';
+import { compileGlob } from './glob.ts';
 
 export interface SlipwayEvent {
   id: number;
@@ -22,16 +23,6 @@ interface Subscription {
   handler: EventHandler;
 }
 
-/** `*` matches any run of characters, so `training-job.*` and `*.approved` both work. */
-export function compilePattern(pattern: string): (type: string) => boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`);
-  return (type) => regex.test(type);
-}
-
 export class EventBus {
   private readonly subscriptions = new Set<Subscription>();
 
@@ -40,9 +31,9 @@ export class EventBus {
     private readonly onHandlerError: (error: unknown, event: SlipwayEvent) => void = () => {},
   ) {}
 
-  /** Returns a function that unsubscribes. */
+  /** `*` in the pattern matches any run of characters (`training-job.*`, `*.approved`). Returns a function that unsubscribes. */
   subscribe(pattern: string, handler: EventHandler): () => void {
-    const subscription = { matches: compilePattern(pattern), handler };
+    const subscription = { matches: compileGlob(pattern), handler };
     this.subscriptions.add(subscription);
     return () => this.subscriptions.delete(subscription);
   }
@@ -93,7 +84,7 @@ export class EventBus {
       .orderBy('id')
       .limit(options.limit ?? 100)
       .execute();
-    const matches = options.type ? compilePattern(options.type) : () => true;
+    const matches = options.type ? compileGlob(options.type) : () => true;
     return rows
       .filter((row) => matches(row.type))
       .map((row) => ({

@@ -1,9 +1,11 @@
 /**
  * Turns log lines into metric points with the job's metric definitions (name + regex with one
- * capture group), as SageMaker does. Points are buffered and flushed in batches.
+ * capture group), as SageMaker does. Points are buffered and flushed in batches. A job's log is
+ * untrusted input to the user's own pattern, so patterns run on the linear-time engine.
  */
 
 import { invalid } from '../core/errors.ts';
+import { LinearRegExp } from '../core/linear-regex.ts';
 import type { MetricPoint } from '../experiments/metric-store.ts';
 
 export interface MetricDefinition {
@@ -11,11 +13,13 @@ export interface MetricDefinition {
   regex: string;
 }
 
-export function compileDefinitions(definitions: MetricDefinition[]): Array<{ name: string; regex: RegExp }> {
+export function compileDefinitions(
+  definitions: MetricDefinition[],
+): Array<{ name: string; regex: LinearRegExp }> {
   return definitions.map((definition, index) => {
-    let regex: RegExp;
+    let regex: LinearRegExp;
     try {
-      regex = new RegExp(definition.regex);
+      regex = new LinearRegExp(definition.regex);
     } catch (error) {
       throw invalid(
         `algorithmSpecification.metricDefinitions[${index}].regex`,
@@ -27,7 +31,7 @@ export function compileDefinitions(definitions: MetricDefinition[]): Array<{ nam
 }
 
 export class MetricParser {
-  private readonly compiled: Array<{ name: string; regex: RegExp }>;
+  private readonly compiled: Array<{ name: string; regex: LinearRegExp }>;
   private readonly steps = new Map<string, number>();
   private pending: MetricPoint[] = [];
   readonly latest = new Map<string, MetricPoint>();

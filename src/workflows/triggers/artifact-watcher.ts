@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Artifacts } from '../../artifacts/artifacts.ts';
-import { compilePattern, type EventBus } from '../../core/events.ts';
+import type { EventBus } from '../../core/events.ts';
+import { compileGlob } from '../../core/glob.ts';
 import type { Logger } from '../../core/logging.ts';
 import type { Store } from '../../store/store.ts';
 import type { TriggerService } from './trigger-service.ts';
@@ -57,7 +58,7 @@ export class ArtifactWatcher {
     for (const trigger of await this.deps.triggers.enabled()) {
       const rule = trigger.spec.event;
       const prefix = rule?.detailPrefix?.uri;
-      if (rule && prefix && compilePattern(rule.type)(artifactCreated)) wanted.add(prefix);
+      if (rule && prefix && compileGlob(rule.type)(artifactCreated)) wanted.add(prefix);
     }
     return [...wanted];
   }

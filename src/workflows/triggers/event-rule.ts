@@ -1,5 +1,6 @@
 /** Whether an event-bus event matches a trigger's event rule. */
-import { compilePattern, type SlipwayEvent } from '../../core/events.ts';
+import type { SlipwayEvent } from '../../core/events.ts';
+import { compileGlob } from '../../core/glob.ts';
 import type { TriggerSpec } from './types.ts';
 
 export type EventRule = TriggerSpec['event'] & {};
@@ -9,7 +10,7 @@ const compiled = new Map<string, (type: string) => boolean>();
 export function ruleMatches(rule: EventRule, event: SlipwayEvent): boolean {
   let matches = compiled.get(rule.type);
   if (!matches) {
-    matches = compilePattern(rule.type);
+    matches = compileGlob(rule.type);
     compiled.set(rule.type, matches);
   }
   if (!matches(event.type)) return false;

@@ -4,8 +4,15 @@
  * result, errorOutput, context) and the workflow variables bound. Step Functions' extra functions
  * ($partition, $range, $hash, $random, $uuid, $parse) are provided, and $now/$millis read the
  * injected clock so executions stay deterministic under a virtual clock.
+ *
+ * Expressions are user code running inside the server, so each evaluation has a budget: it fails
+ * the state with States.QueryEvaluationError after `jsonataBudget.timeoutMs` or past
+ * `jsonataBudget.depth` nested evaluations, it hands the event loop back every
+ * `jsonataBudget.sliceMs` (jsonata evaluates in microtasks, which would otherwise starve every
+ * request until it ends), and its regex literals run on the linear-time engine.
  */
 import jsonata from 'jsonata';
+import { LinearRegExp } from '../../../core/linear-regex.ts';
 import { StatesError, StatesErrorNames } from '../errors.ts';
 import { intrinsicFunctions } from '../intrinsics/evaluate-intrinsic.ts';
 import type { IntrinsicEnvironment } from '../intrinsics/intrinsic-error.ts';
@@ -23,14 +30,37 @@ export function isJsonataExpression(value: unknown): value is string {
   return typeof value === 'string' && expressionPattern.test(value);
 }
 
+export const jsonataBudget = { timeoutMs: 5000, depth: 2000, sliceMs: 10 };
+
 const compiled = new Map<string, jsonata.Expression>();
+
+let sliceStarted = Date.now();
+let stepsSinceClockRead = 0;
+/** Called by jsonata before every step of every evaluation; yields once a slice is used up. */
+function yieldWhenSliceIsUsed(): Promise<void> | undefined {
+  // Reading the clock on every step would cost more than the steps themselves.
+  if (++stepsSinceClockRead < 128) return undefined;
+  stepsSinceClockRead = 0;
+  if (Date.now() - sliceStarted < jsonataBudget.sliceMs) return undefined;
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      sliceStarted = Date.now();
+      resolve();
+    }),
+  );
+}
 
 /** Compiles (and caches) the expression inside `{% %}`; throws jsonata's error on bad syntax. */
 export function compileJsonata(source: string): jsonata.Expression {
   let expression = compiled.get(source);
   if (!expression) {
     const match = expressionPattern.exec(source);
-    expression = jsonata(match ? match[1] : source);
+    expression = jsonata(match ? match[1] : source, {
+      timeout: jsonataBudget.timeoutMs,
+      stack: jsonataBudget.depth,
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+    });
+    expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, yieldWhenSliceIsUsed);
     if (compiled.size > 5000) compiled.clear();
     compiled.set(source, expression);
   }

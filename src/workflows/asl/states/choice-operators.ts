@@ -3,6 +3,8 @@
  * operator names the type its operand must have; comparing values of another type is simply
  * false (ASL spec: "a comparison of mismatched types is false"), never an error.
  */
+
+import { globPieces, matchesGlob } from '../../../core/glob.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 /** The fields of a Choice rule that are not a comparison operator. */
@@ -40,14 +42,7 @@ const timestampCompare =
 
 /** StringMatches: `*` matches any run of characters; `\*` and `\\` are a literal star and backslash. */
 export function stringMatches(value: string, pattern: string): boolean {
-  let regex = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\\' && (pattern[i + 1] === '*' || pattern[i + 1] === '\\')) regex += `\\${pattern[++i]}`;
-    else if (char === '*') regex += '[\\s\\S]*';
-    else regex += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${regex}$`).test(value);
+  return matchesGlob(value, globPieces(pattern, true));
 }
 
 const comparisons: Record<string, { type: OperandType; compare: Compare }> = {
