@@ -61,10 +61,22 @@ export function compileJsonata(source: string): jsonata.Expression {
       RegexEngine: LinearRegExp as unknown as RegExpConstructor,
     });
     expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, yieldWhenSliceIsUsed);
+    checkRegexLiterals(expression.ast(), new Set());
     if (compiled.size > 5000) compiled.clear();
     compiled.set(source, expression);
   }
   return expression;
+}
+
+/** Compiles each regex literal on the linear-time engine, so one it cannot run is refused up front. */
+function checkRegexLiterals(node: unknown, seen: Set<object>): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (node instanceof RegExp) {
+    new LinearRegExp(node);
+    return;
+  }
+  for (const child of Object.values(node)) checkRegexLiterals(child, seen);
 }
 
 function queryError(source: string, reason: string): StatesError {
