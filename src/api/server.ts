@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type App, version } from '../app.ts';
 import { installAuth } from './auth/plugin.ts';
 import { sendError } from './errors.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import type { Metrics } from './metrics.ts';
 import { eventRoutes } from './routes/events.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -68,6 +69,7 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
       }),
   });
   server.decorate('metrics', app.metrics);
+  installJsonBodyParser(server);
   server.setValidatorCompiler(({ schema, httpPart }) =>
     compileValidator(
       httpPart === 'body' ? validators.body : validators.text,

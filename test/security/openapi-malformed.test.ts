@@ -134,6 +134,20 @@ describe('malformed input over every route in /openapi.json', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('a body nested 10,000 levels deep or setting __proto__ is refused on every JSON route', async () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const problems: string[] = [];
+    for (const { method, path, operation } of operations) {
+      if (!jsonBodySchema(operation)) continue;
+      const label = `${method} ${path}`;
+      const tooDeep = verdict(`${label} 10,000 deep`, await send(method, concrete(path), deep), 'body');
+      if (tooDeep) problems.push(tooDeep);
+      const poisoned = await send(method, concrete(path), '{"__proto__":{"admin":true}}');
+      if (poisoned.status !== 400) problems.push(`${label} __proto__: ${poisoned.status}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('the server still answers', async () => {
     assert.equal((await fetch(`${slipway.url}/healthz`)).status, 200);
   });
