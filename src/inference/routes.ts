@@ -8,8 +8,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { httpStatusOfKind, isSlipwayError } from '../core/errors.ts';
 import { HostingErrors } from '../hosting/errors.ts';
+import { BackendError } from './backends/backend.ts';
 import { invokeEndpoint } from './invoke.ts';
 import type { EndpointRouter } from './live-endpoint.ts';
+import { parseInferRequest } from './oip-request.ts';
 import { mediaType } from './payload.ts';
 
 export const maxPayloadBytes = 6 * 1024 * 1024;
@@ -56,6 +58,7 @@ export function inferenceRoutes(server: FastifyInstance, router: EndpointRouter)
   const v2Error = (reply: FastifyReply, error: unknown) => {
     if (isSlipwayError(error))
       return reply.status(httpStatusOfKind[error.kind]).send({ error: error.message });
+    if (error instanceof BackendError) return reply.status(error.status).send({ error: error.message });
     return reply.status(500).send({ error: 'internal error' });
   };
 
@@ -112,7 +115,6 @@ export function inferenceRoutes(server: FastifyInstance, router: EndpointRouter)
             supported: 'application/json',
           });
         }
-        const payload = parseInferRequest(request.body as Buffer);
         const pinned = request.headers['x-amzn-sagemaker-target-variant'] as string | undefined;
         const variant = pinned ? endpoint.variant(pinned) : endpoint.pick(Math.random());
         if (!variant?.backend.infer) {
@@ -120,6 +122,7 @@ export function inferenceRoutes(server: FastifyInstance, router: EndpointRouter)
             reason: `endpoint ${name} does not serve raw tensors (only ONNX models do)`,
           });
         }
+        const payload = parseInferRequest(request.body as Buffer, variant.backend.describeTensors?.());
         const outputs = await variant.backend.infer(payload.inputs);
         const wanted = payload.outputs;
         return reply.header('x-amzn-invoked-production-variant', variant.name).send({
@@ -140,60 +143,6 @@ export function inferenceRoutes(server: FastifyInstance, router: EndpointRouter)
       }
     },
   );
-}
-
-interface InferRequest {
-  id?: string;
-  inputs: Record<string, { data: unknown[]; shape: number[]; datatype: string }>;
-  outputs?: string[];
-}
-
-function parseInferRequest(body: Buffer): InferRequest {
-  let payload: any;
-  try {
-    payload = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw HostingErrors.badPayload({ reason: `the body is not valid JSON (${(error as Error).message})` });
-  }
-  if (!payload || !Array.isArray(payload.inputs) || payload.inputs.length === 0) {
-    throw HostingErrors.badPayload({ reason: 'inputs: must be a non-empty array of tensors' });
-  }
-  const inputs: InferRequest['inputs'] = {};
-  for (const [index, tensor] of (payload.inputs as any[]).entries()) {
-    const where = `inputs[${index}]`;
-    if (!tensor || typeof tensor.name !== 'string')
-      throw HostingErrors.badPayload({ reason: `${where}.name: is required` });
-    if (
-      !Array.isArray(tensor.shape) ||
-      !tensor.shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0)
-    ) {
-      throw HostingErrors.badPayload({ reason: `${where}.shape: must be an array of non-negative integers` });
-    }
-    if (!['FP32', 'FP64', 'INT32', 'INT64', 'BYTES'].includes(tensor.datatype)) {
-      throw HostingErrors.badPayload({
-        reason: `${where}.datatype: must be one of FP32, FP64, INT32, INT64, BYTES`,
-      });
-    }
-    // Row-major data may come nested or flat.
-    const data = Array.isArray(tensor.data)
-      ? (tensor.data as unknown[]).flat(Number.POSITIVE_INFINITY)
-      : undefined;
-    const expected = (tensor.shape as number[]).reduce((a, b) => a * b, 1);
-    if (!data || data.length !== expected) {
-      throw HostingErrors.badPayload({
-        reason: `${where}.data: shape ${JSON.stringify(tensor.shape)} needs ${expected} values, got ${data?.length ?? 0}`,
-      });
-    }
-    inputs[tensor.name] = {
-      data,
-      shape: tensor.shape,
-      datatype: tensor.datatype === 'BYTES' ? 'BYTES' : 'FP32',
-    };
-  }
-  const outputs = Array.isArray(payload.outputs)
-    ? payload.outputs.map((o: { name: string }) => o.name)
-    : undefined;
-  return { id: typeof payload.id === 'string' ? payload.id : undefined, inputs, outputs };
 }
 
 function v2Type(type: string): string {

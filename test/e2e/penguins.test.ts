@@ -270,5 +270,57 @@ describe('penguins: the built-in linear learner and GBDT, served in-process by O
       ((await wrong.json()) as { error: string }).error,
       /inputs\[0\]\.data: shape \[1,4\] needs 4 values, got 2/,
     );
+    // Malformed tensors are 400s naming the field, checked against the model's own inputs.
+    const numeric = { name: 'numeric', shape: [1, 4], datatype: 'FP32', data: [50.0, 15.2, 218, 5700] };
+    const categorical = { name: 'categorical', shape: [1, 2], datatype: 'BYTES', data: ['Gentoo', 'Biscoe'] };
+    const malformed: Array<[body: unknown, error: RegExp]> = [
+      [{ inputs: [{ ...numeric, name: 'nope' }, categorical] }, /inputs\[0\]\.name: "nope" is not an input/],
+      [{ inputs: [numeric, numeric, categorical] }, /inputs\[1\]\.name: "numeric" is given twice/],
+      [{ inputs: [numeric] }, /inputs: the model also needs categorical/],
+      [
+        { inputs: [{ ...numeric, datatype: 'BYTES', data: ['a', 'b', 'c', 'd'] }, categorical] },
+        /inputs\[0\]\.datatype/,
+      ],
+      [{ inputs: [numeric, { ...categorical, data: [1, 2] }] }, /inputs\[1\]\.data\[0\]: must be a string/],
+      [
+        { inputs: [{ ...numeric, data: [1, 'x', 3, 4] }, categorical] },
+        /inputs\[0\]\.data\[1\]: must be a finite number/,
+      ],
+      [
+        { inputs: [{ ...numeric, shape: [1, 3], data: [1, 2, 3] }, categorical] },
+        /inputs\[0\]\.shape: the model's input/,
+      ],
+      [
+        { inputs: [{ ...numeric, name: '__proto__' }, categorical] },
+        /inputs\[0\]\.name: "__proto__" is not an input/,
+      ],
+      [{ inputs: [numeric, categorical], outputs: [null] }, /outputs\[0\]\.name: must be a string/],
+      [
+        { inputs: [numeric, categorical], outputs: [{ name: 'nope' }] },
+        /outputs\[0\]\.name: "nope" is not an output/,
+      ],
+      [{ inputs: [null] }, /inputs\[0\]: must be an object/],
+      [[], /must be a JSON object/],
+    ];
+    for (const [body, error] of malformed) {
+      const answer = await fetch(`${slipway.url}/v2/models/${name}/infer`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await answer.text();
+      assert.equal(answer.status, 400, `${JSON.stringify(body)} → ${text}`);
+      assert.match((JSON.parse(text) as { error: string }).error, error);
+    }
+    const onlyLabel = await fetch(`${slipway.url}/v2/models/${name}/infer`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [numeric, categorical], outputs: [{ name: 'label' }] }),
+    });
+    const selected = (await onlyLabel.json()) as { outputs: Array<{ name: string }> };
+    assert.deepEqual(
+      selected.outputs.map((output) => output.name),
+      ['label'],
+    );
   });
 });
