@@ -50,6 +50,11 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       mode: () => trust.current,
     }),
   });
+  // In the background: a large store takes a while to walk, and nothing waits on it.
+  artifacts.defaultStore.sweepTemporaries().then(
+    (removed) => removed > 0 && logger.info({ removed }, 'removed temporary files of interrupted writes'),
+    (error) => logger.warn({ err: error }, 'could not sweep temporary files of interrupted writes'),
+  );
   const events = new EventBus(store, (error, event) =>
     logger.error({ err: error, event: event.type, resource: event.resource }, 'event subscriber failed'),
   );

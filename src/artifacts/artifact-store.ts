@@ -35,4 +35,6 @@ export interface ArtifactStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   delete(key: string): Promise<void>;
   uriOf(key: string): string;
+  /** Removes what writes interrupted by a killed server left behind; returns how many it removed. */
+  sweepTemporaries(): Promise<number>;
 }

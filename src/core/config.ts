@@ -44,6 +44,8 @@ export const ConfigSchema = StrictObject({
   allowProcessRuntime: Type.Boolean(),
   /** Folders (file://) and bucket prefixes (s3://) requests may name besides the artifact store. */
   dataRoots: Type.Array(Type.String({ pattern: '^(file:///|s3://)' })),
+  /** The largest file a run artifact upload may stream to the artifact store, in bytes. */
+  maxUploadBytes: Type.Integer({ minimum: 1 }),
   /** Initial admin token; only used on first start when no admin token exists yet. */
   adminToken: Type.Optional(Type.String({ minLength: 16 })),
 });
@@ -67,6 +69,7 @@ const environmentKeys: Record<string, { key: keyof Config; parse: (text: string)
   SLIPWAY_TRUST_MODE: { key: 'trustMode', parse: String },
   SLIPWAY_TEAM_IMAGE: { key: 'teamImage', parse: String },
   SLIPWAY_ALLOW_PROCESS_RUNTIME: { key: 'allowProcessRuntime', parse: parseOnOff },
+  SLIPWAY_MAX_UPLOAD_BYTES: { key: 'maxUploadBytes', parse: parseInteger },
   SLIPWAY_DATA_ROOTS: {
     key: 'dataRoots',
     parse: (text) =>
@@ -97,6 +100,7 @@ export function defaultConfig(home: string): Config {
     trustMode: 'auto',
     allowProcessRuntime: false,
     dataRoots: [],
+    maxUploadBytes: 5 * 1024 ** 3,
   };
 }
 

@@ -91,6 +91,11 @@ export const CoreErrors = {
     'forbidden',
     'this action needs the {required} role; your token has {actual}',
   ),
+  tooLarge: defineError(
+    'SLIPWAY_PAYLOAD_TOO_LARGE',
+    'payload_too_large',
+    '{field}: is larger than {limit} bytes',
+  ),
   config: defineError('SLIPWAY_CONFIG_INVALID', 'validation', 'configuration {key}: {reason}'),
   internal: defineError('SLIPWAY_INTERNAL', 'internal', '{reason}'),
 };

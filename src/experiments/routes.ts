@@ -1,6 +1,8 @@
 /** REST routes for experiments and runs under /api/v1. */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, NameParams, PagingQuery, pageOf } from '../api/routes/common.ts';
+import { streamBodiesOf } from '../api/streamed-body.ts';
 import type { Artifacts } from '../artifacts/artifacts.ts';
 import { invalid } from '../core/errors.ts';
 import { ResourceName, StrictObject, Type, validate } from '../core/schema.ts';
@@ -37,18 +39,13 @@ export interface ExperimentRouteDeps {
   runs: RunService;
   training: TrainingService;
   artifacts: Artifacts;
+  /** The largest artifact upload, in bytes. */
+  maxUploadBytes: number;
 }
 
 export function experimentRoutes(server: FastifyInstance, deps: ExperimentRouteDeps) {
   const { experiments, runs } = deps;
   const tags = ['experiments'];
-  // Artifacts are uploaded as raw bytes; this parser is scoped to these routes.
-  server.addContentTypeParser(
-    'application/octet-stream',
-    { parseAs: 'buffer', bodyLimit: 512 * 1024 * 1024 },
-    (_request, body, done) => done(null, body),
-  );
-
   server.post(
     '/experiments',
     {
@@ -349,28 +346,32 @@ export function experimentRoutes(server: FastifyInstance, deps: ExperimentRouteD
       return { name: metric, steps, values, timestamps };
     },
   );
-  server.post(
-    '/runs/:name/artifacts',
-    {
-      schema: {
-        summary: 'Upload a file (raw bytes, application/octet-stream) as a run artifact at ?path=',
-        tags: runTags,
-        params: RunParams,
-        querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024 }) }),
-        response: { 201: Described, ...errorResponses },
+  // Artifacts are uploaded as raw bytes, streamed to the store; only this route takes them.
+  server.register(async (scope) => {
+    streamBodiesOf(scope, 'application/octet-stream', deps.maxUploadBytes);
+    scope.post(
+      '/runs/:name/artifacts',
+      {
+        schema: {
+          summary: 'Upload a file (raw bytes, application/octet-stream) as a run artifact at ?path=',
+          tags: runTags,
+          params: RunParams,
+          querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024 }) }),
+          response: { 201: Described, ...errorResponses },
+        },
       },
-    },
-    async (request, reply) => {
-      if (!Buffer.isBuffer(request.body))
-        throw invalid('content-type', 'send the file as application/octet-stream');
-      const artifact = await runs.addArtifact({
-        run: (request.params as { name: string }).name,
-        path: (request.query as { path: string }).path,
-        body: request.body,
-      });
-      return reply.status(201).send(artifact);
-    },
-  );
+      async (request, reply) => {
+        if (!(request.body instanceof Readable))
+          throw invalid('content-type', 'send the file as application/octet-stream');
+        const artifact = await runs.addArtifact({
+          run: (request.params as { name: string }).name,
+          path: (request.query as { path: string }).path,
+          body: request.body as Readable,
+        });
+        return reply.status(201).send(artifact);
+      },
+    );
+  });
   server.get(
     '/runs/:name/artifacts',
     {

@@ -79,6 +79,7 @@ export function createRegistryModule(
         runs,
         training: options.training.service,
         artifacts: app.artifacts,
+        maxUploadBytes: app.config.maxUploadBytes,
       });
       registryRoutes(server, { groups, packages });
       lineageRoutes(server, lineage);

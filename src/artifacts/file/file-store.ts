@@ -14,6 +14,7 @@ import type { ArtifactStore, ObjectInfo, StoredObject } from '../artifact-store.
 import { ArtifactErrors } from '../errors.ts';
 import { HashingStream } from '../hash.ts';
 import { checkKey, checkPrefix, temporaryMarker } from '../keys.ts';
+import { removeStaleTemporaries } from '../stale-temporaries.ts';
 
 export class FileArtifactStore implements ArtifactStore {
   readonly rootUri: string;
@@ -97,5 +98,13 @@ export class FileArtifactStore implements ArtifactStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  sweepTemporaries(): Promise<number> {
+    return removeStaleTemporaries({
+      folder: this.root,
+      isTemporary: (name) => name.startsWith(temporaryMarker),
+      recursive: true,
+    });
   }
 }

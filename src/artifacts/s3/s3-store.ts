@@ -22,8 +22,12 @@ import type { ArtifactStore, ObjectInfo, StoredObject } from '../artifact-store.
 import { ArtifactErrors } from '../errors.ts';
 import { HashingStream, sha256OfFile } from '../hash.ts';
 import { checkKey, checkPrefix, joinKey, temporaryMarker } from '../keys.ts';
+import { removeStaleTemporaries } from '../stale-temporaries.ts';
 
 const partSize = 8 * 1024 * 1024;
+
+/** Streams are spooled to a local file first, to learn their size and sha256 before sending. */
+const spoolPrefix = 'slipway-spool-';
 
 export class S3ArtifactStore implements ArtifactStore {
   readonly rootUri: string;
@@ -46,7 +50,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(key: string, body: Readable | Buffer | string): Promise<StoredObject> {
     this.objectKey(key);
-    const folder = await mkdtemp(join(tmpdir(), 'slipway-spool-'));
+    const folder = await mkdtemp(join(tmpdir(), spoolPrefix));
     try {
       const spool = join(folder, 'object');
       const source =
@@ -135,6 +139,15 @@ export class S3ArtifactStore implements ArtifactStore {
   async delete(key: string): Promise<void> {
     const objectKey = this.objectKey(key);
     await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })));
+  }
+
+  /** Multipart uploads abort on failure; what a killed server leaves is its local spool folders. */
+  sweepTemporaries(): Promise<number> {
+    return removeStaleTemporaries({
+      folder: tmpdir(),
+      isTemporary: (name) => name.startsWith(spoolPrefix),
+      recursive: false,
+    });
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {
