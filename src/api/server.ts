@@ -11,6 +11,7 @@ import { type App, version } from '../app.ts';
 import { installAuth } from './auth/plugin.ts';
 import { sendError } from './errors.ts';
 import { installJsonBodyParser } from './json-body.ts';
+import { installSecretMasking } from './mask-secrets.ts';
 import type { Metrics } from './metrics.ts';
 import { eventRoutes } from './routes/events.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -99,6 +100,7 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
     }),
   );
   installAuth(server, { tokens: app.tokens, enabled: app.config.authEnabled });
+  installSecretMasking(server);
 
   server.addHook('onResponse', async (request, reply) => {
     server.metrics.httpDuration
