@@ -76,6 +76,11 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
     }),
     start() {
       training.controller.start();
+      hosting
+        .reapOrphanServers()
+        .catch((error) =>
+          app.logger.warn({ err: error }, 'could not end the model servers an earlier Slipway left running'),
+        );
       hosting.controller.start();
       hosting.autoscaler.start();
       hosting.transformRunner.start();

@@ -6,6 +6,7 @@ import type { Artifacts } from '../artifacts/artifacts.ts';
 import type { VariantBackend } from '../inference/backends/backend.ts';
 import { OnnxBackend } from '../inference/backends/onnx-backend.ts';
 import { ServerBackend } from '../inference/backends/server-backend.ts';
+import type { RunLedger } from '../runtime/run-ledger.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { materializeModel } from './model-files.ts';
 import type { ModelRecord } from './models.ts';
@@ -17,6 +18,8 @@ export interface BackendFactoryDeps {
   runtimes: ReadonlyMap<string, Runtime>;
   python: string;
   workFolder: string;
+  /** Records model servers, so those of a Slipway killed outright are ended at the next start. */
+  ledger: RunLedger;
   onLog?: (source: string, line: string) => void;
 }
 
@@ -49,6 +52,7 @@ export async function startBackend(
       return ServerBackend.start(
         {
           runtime,
+          ledger: deps.ledger,
           command: [deps.python, pythonServer],
           hostRoot: root,
           env: (layoutRoot) => ({
@@ -70,6 +74,7 @@ export async function startBackend(
       return ServerBackend.start(
         {
           runtime,
+          ledger: deps.ledger,
           image: container.image,
           command: container.command,
           // SageMaker starts inference images as `<image> serve`.

@@ -10,6 +10,7 @@ import type { Logger } from '../core/logging.ts';
 import { CaptureWriter } from '../inference/capture.ts';
 import { type EndpointRouter, LiveEndpoint, type LiveVariant } from '../inference/live-endpoint.ts';
 import type { InferenceMetrics } from '../inference/variant-metrics.ts';
+import type { RunLedger } from '../runtime/run-ledger.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Store } from '../store/store.ts';
 import { startBackend } from './backend-factory.ts';
@@ -30,6 +31,7 @@ export interface EndpointControllerDeps {
   runtimes: ReadonlyMap<string, Runtime>;
   python: string;
   workFolder: string;
+  ledger: RunLedger;
   logger: Logger;
   pollMs?: number;
   /** How long a replaced endpoint keeps serving requests already sent to it. */
@@ -138,6 +140,7 @@ export class EndpointController {
             runtimes: this.deps.runtimes,
             python: this.deps.python,
             workFolder: this.deps.workFolder,
+            ledger: this.deps.ledger,
             onLog: (source, line) => this.deps.logger.debug({ source }, line),
           },
           {

@@ -6,6 +6,7 @@ import { replicaIdentity } from '../core/replica.ts';
 import { EndpointRouter } from '../inference/live-endpoint.ts';
 import { inferenceRoutes } from '../inference/routes.ts';
 import { InferenceMetrics } from '../inference/variant-metrics.ts';
+import { RunLedger } from '../runtime/run-ledger.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { TrainingService } from '../training/service.ts';
 import { Autoscaler } from './autoscaler.ts';
@@ -31,6 +32,8 @@ export interface HostingModule {
   transformRunner: TransformRunner;
   routes(server: FastifyInstance): void;
   dataPlaneRoutes(server: FastifyInstance): void;
+  /** Ends model servers that a Slipway killed outright left running on this host. */
+  reapOrphanServers(): Promise<void>;
 }
 
 export function createHostingModule(
@@ -51,6 +54,7 @@ export function createHostingModule(
   });
   const endpoints = new EndpointService({ store: app.store, events: app.events, configs });
   const router = new EndpointRouter();
+  const ledger = new RunLedger(join(app.config.home, 'run', 'model-servers'));
   const controller = new EndpointController({
     store: app.store,
     events: app.events,
@@ -63,6 +67,7 @@ export function createHostingModule(
     runtimes: options.runtimes,
     python: app.config.python,
     workFolder: join(app.config.home, 'work', 'endpoints'),
+    ledger,
     logger: app.logger.child({ component: 'hosting' }),
   });
   endpoints.onChange = (name) => controller.kick(name);
@@ -88,6 +93,7 @@ export function createHostingModule(
     runtimes: options.runtimes,
     python: app.config.python,
     workFolder: join(app.config.home, 'work', 'transform-jobs'),
+    ledger,
     owner: replicaIdentity(),
     logger: app.logger.child({ component: 'transform' }),
   });
@@ -108,5 +114,10 @@ export function createHostingModule(
       transformRoutes(server, transforms);
     },
     dataPlaneRoutes: (server) => inferenceRoutes(server, router),
+    async reapOrphanServers() {
+      const reaped = await ledger.reapOrphans(options.runtimes);
+      if (reaped.length > 0)
+        app.logger.info({ servers: reaped }, 'ended model servers an earlier Slipway left running');
+    },
   };
 }

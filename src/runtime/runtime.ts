@@ -63,6 +63,8 @@ export interface Runtime {
   start(spec: RunSpec): Promise<RunHandle>;
   /** Re-attaches to a run started by an earlier Slipway process (when `capabilities.reattach`). */
   reattach?(spec: RunSpec): Promise<RunHandle | undefined>;
+  /** Ends and removes a run an earlier Slipway process started, by its id (runtimes whose runs outlive Slipway). */
+  discard?(id: string): Promise<void>;
 }
 
 /** Splits a byte stream into lines, keeping a partial last line until more arrives. */

@@ -11,6 +11,7 @@ import type { EventBus } from '../../core/events.ts';
 import type { Logger } from '../../core/logging.ts';
 import { isDeadLocalOwner } from '../../core/replica.ts';
 import type { VariantBackend } from '../../inference/backends/backend.ts';
+import type { RunLedger } from '../../runtime/run-ledger.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import type { Store } from '../../store/store.ts';
 import { startBackend } from '../backend-factory.ts';
@@ -27,6 +28,7 @@ export interface TransformRunnerDeps {
   runtimes: ReadonlyMap<string, Runtime>;
   python: string;
   workFolder: string;
+  ledger: RunLedger;
   owner: string;
   logger: Logger;
 }
@@ -111,6 +113,7 @@ export class TransformRunner {
           runtimes: this.deps.runtimes,
           python: this.deps.python,
           workFolder: this.deps.workFolder,
+          ledger: this.deps.ledger,
         },
         {
           model,

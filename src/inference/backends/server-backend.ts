@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { InstanceStatus } from '../../hosting/types.ts';
+import type { RunLedger } from '../../runtime/run-ledger.ts';
 import type { RunHandle, RunSpec, Runtime } from '../../runtime/runtime.ts';
 import { BackendError, type InvokeRequest, type InvokeResponse, type VariantBackend } from './backend.ts';
 import { freePort } from './free-port.ts';
@@ -16,6 +17,8 @@ import { InstancePool, type OnDeath, type PoolInstance, startedWith } from './in
 
 export interface ServerLaunch {
   runtime: Runtime;
+  /** Where each started server is recorded, so a Slipway killed outright has its servers ended at the next start. */
+  ledger?: RunLedger;
   image?: string;
   command?: string[];
   args?: string[];
@@ -70,6 +73,7 @@ class ServerInstance implements PoolInstance {
       onLog: (line) => this.launch.onLog?.(this.status.id, line),
     };
     const handle = await runtime.start(spec);
+    this.launch.ledger?.record(runtime, handle);
     this.handle = handle;
     let exited = false;
     void handle.exited.then((exit) => {

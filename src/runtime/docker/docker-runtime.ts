@@ -167,6 +167,20 @@ export class DockerRuntime implements Runtime {
     };
   }
 
+  async discard(id: string): Promise<void> {
+    const container = this.docker.getContainer(containerName(id));
+    const info = await this.engine(id, 'inspect the container', async () => {
+      try {
+        return await container.inspect();
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    });
+    // A container of that name that Slipway did not label for this run is someone else's.
+    if (info?.Config.Labels?.[runIdLabel] === id) await this.removeContainer(id, container);
+  }
+
   private async removeContainer(id: string, container: Docker.Container): Promise<void> {
     await this.engine(id, 'remove the container', async () => {
       try {
