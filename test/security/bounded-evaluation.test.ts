@@ -30,19 +30,20 @@ describe('bounded evaluation', { timeout: 120_000 }, () => {
     work.cleanup();
   });
 
+  /** Creates workflow `name`, one JSONata Pass state with `output`, and starts execution `<name>-1`. */
+  async function startPass(name: string, output: string): Promise<void> {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Output: output, End: true } },
+    };
+    await slipway.client().post('/api/v1/workflows', { name, definition });
+    await slipway.client().post(`/api/v1/workflows/${name}/executions`, { name: `${name}-1`, input: {} });
+  }
+
   test('a JSONata expression that never ends fails its state, and the server answers while it runs', async () => {
     const client = slipway.client();
-    await client.post('/api/v1/workflows', {
-      name: 'forever',
-      definition: {
-        QueryLanguage: 'JSONata',
-        StartAt: 'Loop',
-        States: {
-          Loop: { Type: 'Pass', Output: '{% ( $f := function($n) { $f($n + 1) }; $f(0) ) %}', End: true },
-        },
-      },
-    });
-    await client.post('/api/v1/workflows/forever/executions', { name: 'forever-1', input: {} });
+    await startPass('forever', '{% ( $f := function($n) { $f($n + 1) }; $f(0) ) %}');
     // Answered while the expression is still being evaluated: the event loop is not held.
     const health = await fetch(`${slipway.url}/healthz`);
     assert.equal(health.status, 200);
@@ -55,23 +56,8 @@ describe('bounded evaluation', { timeout: 120_000 }, () => {
   });
 
   test('JSONata recursion past the depth budget fails its state naming the overflow', async () => {
-    const client = slipway.client();
-    await client.post('/api/v1/workflows', {
-      name: 'deep',
-      definition: {
-        QueryLanguage: 'JSONata',
-        StartAt: 'Recurse',
-        States: {
-          Recurse: {
-            Type: 'Pass',
-            Output: '{% ( $f := function($n) { 1 + $f($n + 1) }; $f(0) ) %}',
-            End: true,
-          },
-        },
-      },
-    });
-    await client.post('/api/v1/workflows/deep/executions', { name: 'deep-1', input: {} });
-    const done = await waitForExecution(client, 'deep-1');
+    await startPass('deep', '{% ( $f := function($n) { 1 + $f($n + 1) }; $f(0) ) %}');
+    const done = await waitForExecution(slipway.client(), 'deep-1');
     assert.equal(done.error, 'States.QueryEvaluationError');
     assert.match(done.cause, /Stack overflow/);
   });

@@ -77,9 +77,10 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async reattach(spec: RunSpec): Promise<RunHandle | undefined> {
-    const container = this.docker.getContainer(containerName(spec.id));
-    const info = await this.engine(spec.id, 'inspect the container', async () => {
+  /** The run's container and its state; undefined when there is none, or one Slipway did not label for this run. */
+  private async ownContainer(id: string) {
+    const container = this.docker.getContainer(containerName(id));
+    const info = await this.engine(id, 'inspect the container', async () => {
       try {
         return await container.inspect();
       } catch (error) {
@@ -88,7 +89,13 @@ export class DockerRuntime implements Runtime {
       }
     });
     // A container of that name that Slipway did not label for this run is someone else's.
-    if (!info || info.Config.Labels?.[runIdLabel] !== spec.id) return undefined;
+    return info && info.Config.Labels?.[runIdLabel] === id ? { container, info } : undefined;
+  }
+
+  async reattach(spec: RunSpec): Promise<RunHandle | undefined> {
+    const own = await this.ownContainer(spec.id);
+    if (!own) return undefined;
+    const { container, info } = own;
     let state = info.State;
     if (state.Running || state.Paused || state.Restarting) {
       try {
@@ -168,17 +175,8 @@ export class DockerRuntime implements Runtime {
   }
 
   async discard(id: string): Promise<void> {
-    const container = this.docker.getContainer(containerName(id));
-    const info = await this.engine(id, 'inspect the container', async () => {
-      try {
-        return await container.inspect();
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    });
-    // A container of that name that Slipway did not label for this run is someone else's.
-    if (info?.Config.Labels?.[runIdLabel] === id) await this.removeContainer(id, container);
+    const own = await this.ownContainer(id);
+    if (own) await this.removeContainer(id, own.container);
   }
 
   private async removeContainer(id: string, container: Docker.Container): Promise<void> {
