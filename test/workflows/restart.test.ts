@@ -2,7 +2,8 @@
  * Durability: Slipway is killed with SIGKILL three times in one execution (during a retry
  * interval, in a Wait, then inside a Map), restarted each time, and the execution finishes with a
  * gap-free history in which every state was entered and exited exactly once, the retrier kept its
- * count (the task is not given an extra attempt) and the Wait kept its deadline.
+ * count (the task is not given an extra attempt) and the Wait kept its deadline. A task killed
+ * while it runs is invoked again after the restart, and both attempts are in the history.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -16,7 +17,11 @@ import { waitFor } from '../helpers/wait.ts';
 import { assertGapFree, historyOf, waitForExecution } from './helpers.ts';
 
 const home = tempFolder('slipway-wf-restart-');
-after(() => home.cleanup());
+const inFlightHome = tempFolder('slipway-wf-in-flight-');
+after(() => {
+  home.cleanup();
+  inFlightHome.cleanup();
+});
 
 const definition = {
   StartAt: 'Prepare',
@@ -131,5 +136,70 @@ test('SIGKILL mid-execution three times, restart: the execution finishes with a 
   } finally {
     third.child.kill('SIGTERM');
     await once(third.child, 'exit');
+  }
+});
+
+test('SIGKILL while a task runs, restart: the task runs again and both attempts are in the history', async () => {
+  const token = 'slw_wf-in-flight-token-0123456789';
+  const env = {
+    SLIPWAY_HOME: inFlightHome.path,
+    SLIPWAY_PORT: '0',
+    SLIPWAY_LOG_LEVEL: 'warn',
+    SLIPWAY_ADMIN_TOKEN: token,
+  };
+  const attempts = join(inFlightHome.path, 'attempts.log');
+  const script = join(inFlightHome.path, 'slow.sh');
+  writeFileSync(script, `#!/bin/sh\necho attempt >> ${attempts}\nsleep 2\necho '{"ok":true}'\n`, {
+    mode: 0o755,
+  });
+  const first = await startCliServer(env);
+  let client = new SlipwayClient({ url: first.url, token });
+  await client.post('/api/v1/functions', { name: 'slow', command: ['/bin/sh', script] });
+  await client.post('/api/v1/workflows', {
+    name: 'in-flight',
+    definition: {
+      StartAt: 'Slow',
+      States: {
+        Slow: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'slow' },
+          End: true,
+        },
+      },
+    },
+  });
+  await client.post('/api/v1/workflows/in-flight/executions', { name: 'run-1' });
+  await waitFor(async () => (await historyOf(client, 'run-1')).some((e) => e.type === 'TaskStarted'), {
+    what: 'the task to start',
+  });
+  first.child.kill('SIGKILL');
+  await once(first.child, 'exit');
+
+  const second = await startCliServer(env);
+  try {
+    client = new SlipwayClient({ url: second.url, token });
+    const done = await waitForExecution(client, 'run-1');
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    const events = await historyOf(client, 'run-1');
+    assertGapFree(events);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      [
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskSucceeded',
+        'TaskStateExited',
+        'ExecutionSucceeded',
+      ],
+    );
+    assert.equal(readFileSync(attempts, 'utf8').trim().split('\n').length, 2);
+  } finally {
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
   }
 });

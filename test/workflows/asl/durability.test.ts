@@ -186,12 +186,42 @@ describe('resume from a snapshot', () => {
         `from event ${snapshot.nextEventId}`,
       );
       assertGapFree(resumed.world.history);
+      // A checkpoint taken while an attempt ran is followed by that attempt again: both are kept.
+      const inFlight = kept.at(-1)?.type === 'TaskStarted';
+      const expected = inFlight
+        ? [...types.slice(0, kept.length), 'TaskScheduled', 'TaskStarted', ...types.slice(kept.length)]
+        : types;
       assert.deepEqual(
         resumed.world.history.map((e) => e.type),
-        types,
+        expected,
         `history resumed from event ${snapshot.nextEventId}`,
       );
     }
+  });
+
+  it('an attempt cut short by a restart stays in the history before the attempt that replaces it', async () => {
+    const definition = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fn', End: true } } };
+    const original = await uninterrupted(definition, {}, () => ({ fn: takes(5, { ok: true }) }));
+    const running = original.world.checkpoints.find((s) => s.nextEventId === 5);
+    assert.ok(running, 'a checkpoint is taken once the task has started');
+    const kept = original.world.history.filter((e) => e.id < running.nextEventId);
+    assert.deepEqual(
+      kept.map((e) => e.type),
+      ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted'],
+    );
+    const resumed = await resumedFrom(definition, running, kept, () => ({ fn: takes(5, { ok: true }) }));
+    assert.equal(resumed.result.status, 'SUCCEEDED');
+    assertGapFree(resumed.world.history);
+    const attempts = resumed.world.history.filter((e) => e.type === 'TaskScheduled');
+    assert.deepEqual(
+      attempts.map((e) => [e.id, e.details.retryCount]),
+      [
+        [3, 0],
+        [5, 0],
+      ],
+      'both attempts are recorded; the re-run is not a retry',
+    );
+    assert.equal(resumed.world.calls.length, 1);
   });
 
   it('resuming Parallel and Map mid-flight finishes every branch and item exactly once more at most', async () => {

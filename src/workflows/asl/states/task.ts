@@ -1,7 +1,8 @@
 /**
  * Task: hands its parameters to the injected task executor, under TimeoutSeconds and
  * HeartbeatSeconds, with Retry and Catch. Failures a task reports keep their name; anything else
- * a task throws is States.TaskFailed.
+ * a task throws is States.TaskFailed. Every attempt is in the history, one cut short by a restart
+ * included.
  */
 import { StatesError, StatesErrorNames, TaskError } from '../errors.ts';
 import { evaluateJsonataTemplate } from '../jsonata/evaluate-jsonata.ts';
@@ -54,6 +55,9 @@ async function attemptTask(scope: StateScope): Promise<StateOutcome> {
   if (heartbeatSeconds !== undefined) scheduled.heartbeatInSeconds = heartbeatSeconds;
   emit(scope, 'TaskScheduled', scheduled);
   emit(scope, 'TaskStarted', { resource });
+  // Persisted before the task runs, so an attempt cut short by a crash stays in the history next
+  // to the attempt the resumed engine makes (a task in flight is invoked again: at-least-once).
+  await scope.rt.recorder.checkpoint();
 
   let result: Json;
   try {
