@@ -10,7 +10,9 @@ import { UriAccess } from './artifacts/uri-access.ts';
 import type { Config } from './core/config.ts';
 import { EventBus } from './core/events.ts';
 import { createLogger, type Logger } from './core/logging.ts';
+import { replicaIdentity } from './core/replica.ts';
 import { TrustMode } from './core/trust-mode.ts';
+import { Outbox } from './store/outbox.ts';
 import { Store } from './store/store.ts';
 
 export const version = '0.1.0';
@@ -55,14 +57,17 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     (removed) => removed > 0 && logger.info({ removed }, 'removed temporary files of interrupted writes'),
     (error) => logger.warn({ err: error }, 'could not sweep temporary files of interrupted writes'),
   );
-  const events = new EventBus(store, (error, event) =>
-    logger.error({ err: error, event: event.type, resource: event.resource }, 'event subscriber failed'),
-  );
+  const events = new EventBus(new Outbox(store), {
+    clock: store.clock,
+    owner: replicaIdentity(),
+    logger: logger.child({ component: 'events' }),
+  });
   const tokens = new TokenService(store, () => trust.refresh());
   const closers: Array<() => Promise<void> | void> = [
     () => store.close(),
     () => artifacts.close(),
     () => trust.close(),
+    () => events.close(),
   ];
   let closed = false;
   return {

@@ -85,6 +85,7 @@ export function createPlatform(app: App, options: { builtins?: BuiltinAlgorithms
       hosting.autoscaler.start();
       hosting.transformRunner.start();
       workflows.start();
+      registry.start();
     },
   };
 }

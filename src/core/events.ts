@@ -1,10 +1,14 @@
 /**
- * The event bus: every event is a row in the store (so it survives restarts and can be listed),
- * then delivered in-process to subscribers whose pattern matches its type. An event published in
- * a transaction is delivered only after that transaction commits.
+ * The event bus. Every event is a row in the outbox, written by the transaction that changes the
+ * resource it is about, so it survives restarts and can be listed. Two kinds of delivery:
+ * `consume` runs a durable consumer (at least once, from a cursor, one replica at a time, events of
+ * every replica; src/core/event-consumer.ts), for work that must not be lost; `subscribe` hears this
+ * process's events once they commit (at most once), for logs and wake-ups that re-read state.
  */
-import type { Store, Tx } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer.ts';
 import { compileGlob } from './glob.ts';
+import type { Logger } from './logging.ts';
 
 export interface SlipwayEvent {
   id: number;
@@ -16,6 +20,35 @@ export interface SlipwayEvent {
   detail: Record<string, unknown>;
 }
 
+/** Where an event stands in delivery order: the writing transaction, then the id. */
+export interface EventPosition {
+  tx: number;
+  id: number;
+}
+
+/** What the bus needs of a transaction: to hear that it committed. */
+export interface CommitHook {
+  afterCommit(work: () => void): void;
+}
+
+/** The outbox the bus writes to and consumers read from (the store implements it). */
+export interface EventLog {
+  append(
+    event: { time: number; resource: string; type: string; detail: Record<string, unknown> },
+    tx?: CommitHook,
+  ): Promise<number>;
+  list(options: {
+    afterId?: number;
+    type?: string;
+    resource?: string;
+    limit?: number;
+  }): Promise<SlipwayEvent[]>;
+  after(position: EventPosition, limit: number): Promise<Array<SlipwayEvent & EventPosition>>;
+  claim(options: { consumer: string; owner: string; leaseMs: number }): Promise<EventPosition | null>;
+  advance(options: { consumer: string; owner: string; position: EventPosition }): Promise<boolean>;
+  release(options: { consumer: string; owner: string }): Promise<void>;
+}
+
 export type EventHandler = (event: SlipwayEvent) => void | Promise<void>;
 
 interface Subscription {
@@ -25,10 +58,16 @@ interface Subscription {
 
 export class EventBus {
   private readonly subscriptions = new Set<Subscription>();
+  private readonly consumers = new Set<EventConsumer>();
 
   constructor(
-    private readonly store: Store,
-    private readonly onHandlerError: (error: unknown, event: SlipwayEvent) => void = () => {},
+    private readonly log: EventLog,
+    private readonly options: {
+      clock: Clock;
+      /** The replica's identity, as the owner of consumer leases. */
+      owner: string;
+      logger: Logger;
+    },
   ) {}
 
   /** `*` in the pattern matches any run of characters (`training-job.*`, `*.approved`). Returns a function that unsubscribes. */
@@ -38,62 +77,57 @@ export class EventBus {
     return () => this.subscriptions.delete(subscription);
   }
 
+  /**
+   * A durable consumer of events whose type matches one of `patterns`, under a name that is its identity
+   * across restarts and replicas: it starts at the newest event the first time, and afterwards
+   * goes on from where it stopped. It runs once `start` is called; its handler must be idempotent.
+   */
+  consume(options: Omit<EventConsumerOptions, 'log' | 'owner' | 'logger'>): EventConsumer {
+    const consumer = new EventConsumer({
+      ...options,
+      log: this.log,
+      owner: this.options.owner,
+      logger: this.options.logger.child({ consumer: options.name }),
+    });
+    this.consumers.add(consumer);
+    const unsubscribes = options.patterns.map((pattern) => this.subscribe(pattern, () => consumer.wake()));
+    consumer.onClose(() => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      this.consumers.delete(consumer);
+    });
+    return consumer;
+  }
+
+  /** Writes the event; in a transaction it is written by it and heard here once it commits. */
   async publish(options: {
     resource: string;
     type: string;
     detail?: Record<string, unknown>;
-    tx?: Tx;
+    tx?: CommitHook;
   }): Promise<SlipwayEvent> {
-    const time = this.store.clock.now();
+    const time = this.options.clock.now();
     const detail = options.detail ?? {};
-    const row = await this.store
-      .executor(options.tx)
-      .insertInto('events')
-      .values({ time, resource: options.resource, type: options.type, detail: JSON.stringify(detail) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const event: SlipwayEvent = {
-      id: Number(row.id),
-      time,
-      resource: options.resource,
-      type: options.type,
-      detail,
-    };
+    const fields = { time, resource: options.resource, type: options.type, detail };
+    const id = await this.log.append(fields, options.tx);
+    const event: SlipwayEvent = { id, ...fields };
     if (options.tx) options.tx.afterCommit(() => this.deliver(event));
     else this.deliver(event);
     return event;
   }
 
-  /** Events after `afterId`, oldest first: for listing and for consumers catching up after a restart. */
-  async list(options: {
+  /** Events after `afterId`, oldest first: for listing the log. */
+  list(options: {
     afterId?: number;
     type?: string;
     resource?: string;
     limit?: number;
   }): Promise<SlipwayEvent[]> {
-    let query = this.store.db
-      .selectFrom('events')
-      .selectAll()
-      .where('id', '>', options.afterId ?? 0);
-    if (options.resource) query = query.where('resource', '=', options.resource);
-    // Narrow by type in SQL (exact, or the part before the first `*`), so `limit` counts matches.
-    const literal = options.type?.split('*')[0];
-    if (options.type && !options.type.includes('*')) query = query.where('type', '=', options.type);
-    else if (literal) query = query.where('type', '>=', literal).where('type', '<', `${literal}\uffff`);
-    const rows = await query
-      .orderBy('id')
-      .limit(options.limit ?? 100)
-      .execute();
-    const matches = options.type ? compileGlob(options.type) : () => true;
-    return rows
-      .filter((row) => matches(row.type))
-      .map((row) => ({
-        id: Number(row.id),
-        time: Number(row.time),
-        resource: row.resource,
-        type: row.type,
-        detail: JSON.parse(row.detail),
-      }));
+    return this.log.list(options);
+  }
+
+  /** Stops every consumer (each gives its lease up). */
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.close()));
   }
 
   private deliver(event: SlipwayEvent): void {
@@ -102,7 +136,12 @@ export class EventBus {
       // A subscriber's failure must not break the publisher nor the other subscribers.
       Promise.resolve()
         .then(() => subscription.handler(event))
-        .catch((error) => this.onHandlerError(error, event));
+        .catch((error) =>
+          this.options.logger.error(
+            { err: error, event: event.type, resource: event.resource },
+            'event subscriber failed',
+          ),
+        );
     }
   }
 }

@@ -2,9 +2,11 @@
  * Records hosting's lineage from its events, so hosting needs no knowledge of lineage: a created
  * model is used-by edges from its artifact, code, image and registry version; an endpoint created or
  * moved to another config is deployed-as edges from the models its variants serve (replacing what
- * it served before). Events are delivered after their transaction commits, so every read here sees
- * the committed resource.
+ * it served before). It is a durable consumer of the event log: an edge is recorded even when the
+ * event was published by another replica or just before a crash. Events are read after their
+ * transaction commits, so every read here sees the committed resource; recording is idempotent.
  */
+import type { EventConsumer } from '../core/event-consumer.ts';
 import type { EventBus, SlipwayEvent } from '../core/events.ts';
 import type { Logger } from '../core/logging.ts';
 import type { EndpointConfigService } from '../hosting/endpoint-configs.ts';
@@ -16,7 +18,7 @@ import type { LineageService } from './service.ts';
 export const modelPackageTag = 'slipway.modelPackage';
 
 export class HostingLineageRecorder {
-  private readonly unsubscribe: Array<() => void> = [];
+  private readonly consumer: EventConsumer;
 
   constructor(
     private readonly deps: {
@@ -27,41 +29,21 @@ export class HostingLineageRecorder {
       endpoints: EndpointService;
       logger: Logger;
     },
-  ) {}
-
-  start(): void {
-    const guard = (work: (event: SlipwayEvent) => Promise<void>) => async (event: SlipwayEvent) => {
-      try {
-        await work(event);
-      } catch (error) {
-        this.deps.logger.warn(
-          { err: error, event: event.type, resource: event.resource },
-          'could not record lineage',
-        );
-      }
-    };
-    this.unsubscribe.push(
-      this.deps.events.subscribe(
-        'model.created',
-        guard((e) => this.modelCreated(e)),
-      ),
-    );
-    this.unsubscribe.push(
-      this.deps.events.subscribe(
-        'endpoint.creating',
-        guard((e) => this.endpointChanged(e)),
-      ),
-    );
-    this.unsubscribe.push(
-      this.deps.events.subscribe(
-        'endpoint.updating',
-        guard((e) => this.endpointChanged(e)),
-      ),
-    );
+  ) {
+    this.consumer = deps.events.consume({
+      name: 'lineage-hosting',
+      patterns: ['model.created', 'endpoint.creating', 'endpoint.updating'],
+      handle: (event) =>
+        event.type === 'model.created' ? this.modelCreated(event) : this.endpointChanged(event),
+    });
   }
 
-  close(): void {
-    for (const stop of this.unsubscribe) stop();
+  start(): void {
+    this.consumer.start();
+  }
+
+  close(): Promise<void> {
+    return this.consumer.close();
   }
 
   async modelCreated(event: SlipwayEvent): Promise<void> {

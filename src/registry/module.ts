@@ -25,6 +25,8 @@ export interface RegistryModule {
   groups: GroupService;
   packages: ModelPackageService;
   routes(server: FastifyInstance): void;
+  /** Starts hosting's lineage recorder (after the server is listening). */
+  start(): void;
 }
 
 export function createRegistryModule(
@@ -54,7 +56,6 @@ export function createRegistryModule(
     endpoints: options.hosting.endpoints,
     logger: app.logger.child({ component: 'lineage' }),
   });
-  recorder.start();
   app.onClose(() => recorder.close());
   const groups = new GroupService({ store: app.store, events: app.events });
   const packages = new ModelPackageService({
@@ -83,6 +84,9 @@ export function createRegistryModule(
       });
       registryRoutes(server, { groups, packages });
       lineageRoutes(server, lineage);
+    },
+    start() {
+      recorder.start();
     },
   };
 }

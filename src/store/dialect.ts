@@ -14,6 +14,13 @@ export interface StoreCapabilities {
   multiProcess: boolean;
   /** Session-level advisory locks (`pg_advisory_lock`), so replicas can take turns at migrating. */
   supportsAdvisoryLocks: boolean;
+  /**
+   * Events record the id of the transaction that wrote them, and a reader can ask which ids are
+   * finished for good (`pg_snapshot_xmin`): with concurrent writers, ids are handed out before
+   * commit, so an id alone would let a consumer pass an event that commits later. Without it, one
+   * writer at a time makes ids follow commit order.
+   */
+  eventsCarryTransactionIds: boolean;
 }
 
 export interface OpenedDatabase {

@@ -28,6 +28,19 @@ export interface EventsTable {
   resource: string;
   type: string;
   detail: string;
+  /** The writing transaction's id on PostgreSQL (0 on SQLite): events are read in (tx, id) order. */
+  tx: Generated<number>;
+}
+
+export interface EventConsumersTable {
+  name: string;
+  /** The position of the last event this consumer has handled. */
+  after_tx: number;
+  after_id: number;
+  /** The replica running this consumer now, and until when. */
+  owner: string | null;
+  lease_expires_at: number | null;
+  updated_at: number;
 }
 
 export interface TokensTable {
@@ -53,6 +66,7 @@ export interface MetricPointsTable {
 export interface Database extends WorkflowTables, ExperimentTables {
   resources: ResourcesTable;
   events: EventsTable;
+  event_consumers: EventConsumersTable;
   tokens: TokensTable;
   metric_points: MetricPointsTable;
 }

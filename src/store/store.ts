@@ -292,6 +292,8 @@ export class Store {
     name: string;
     change: (record: ResourceRecord<Spec, Status>) => { spec?: Spec; status?: Status; phase?: string };
     attempts?: number;
+    /** In a transaction, so the change and the events it publishes commit together. */
+    tx?: Tx;
   }): Promise<ResourceRecord<Spec, Status>> {
     const attempts = options.attempts ?? 10;
     for (let attempt = 1; ; attempt++) {
@@ -301,6 +303,7 @@ export class Store {
           kind: options.kind,
           name: options.name,
           expectedVersion: record.version,
+          tx: options.tx,
           ...options.change(record),
         });
       } catch (error) {

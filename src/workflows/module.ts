@@ -69,7 +69,6 @@ export function createWorkflowsModule(app: App, options: { training: TrainingMod
     clock: app.store.clock,
     logger: app.logger.child({ component: 'triggers' }),
   });
-  triggers.onChange = () => triggerController.invalidate();
   const artifactWatcher = new ArtifactWatcher({
     store: app.store,
     artifacts: app.artifacts,

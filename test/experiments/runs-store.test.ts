@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Artifacts } from '../../src/artifacts/artifacts.ts';
-import { EventBus } from '../../src/core/events.ts';
+import type { EventBus } from '../../src/core/events.ts';
 import { compareRuns } from '../../src/experiments/compare.ts';
 import { ExperimentService } from '../../src/experiments/experiments.ts';
 import { MetricStore } from '../../src/experiments/metric-store.ts';
@@ -14,6 +14,7 @@ import { searchRuns } from '../../src/experiments/run-search.ts';
 import { RunService } from '../../src/experiments/runs.ts';
 import { Store } from '../../src/store/store.ts';
 import { databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { eventBusOf } from '../helpers/events.ts';
 import { tempFolder } from '../helpers/temp.ts';
 import { folderWith } from '../helpers/training.ts';
 import { namesField } from '../helpers/wait.ts';
@@ -29,7 +30,7 @@ for (const backend of databaseBackends()) {
     before(async () => {
       database = await backend.create();
       store = await Store.open(database.url);
-      events = new EventBus(store);
+      events = eventBusOf(store);
       const artifacts = new Artifacts({
         defaultUrl: pathToFileURL(join(work.path, 'artifacts')).href,
         s3Region: 'us-east-1',

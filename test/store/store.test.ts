@@ -1,9 +1,9 @@
 /** The store conformance suite: the same cases over every backend in databaseBackends(). */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EventBus } from '../../src/core/events.ts';
 import { Store } from '../../src/store/store.ts';
 import { databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { eventBusOf } from '../helpers/events.ts';
 import { namesField } from '../helpers/wait.ts';
 
 const kind = 'training-job';
@@ -215,7 +215,7 @@ for (const backend of databaseBackends()) {
     });
 
     test('events: persisted in order, delivered to matching subscribers after commit', async () => {
-      const bus = new EventBus(store);
+      const bus = eventBusOf(store);
       const received: string[] = [];
       const unsubscribe = bus.subscribe('model-package.*', (event) => {
         received.push(event.type);

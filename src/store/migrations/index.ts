@@ -11,13 +11,14 @@ import * as m001 from './001-initial.ts';
 import * as m002 from './002-metrics.ts';
 import * as m003 from './003-workflows.ts';
 import * as m004 from './004-experiments.ts';
+import * as m005 from './005-event-consumers.ts';
 
 interface Migration {
   name: string;
   up(db: Kysely<any>, capabilities: StoreCapabilities): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m003, m004];
+export const migrations: Migration[] = [m001, m002, m003, m004, m005];
 
 /** Any fixed number: the advisory lock every Slipway replica takes to migrate. */
 const migrationLockKey = 7_007_001;

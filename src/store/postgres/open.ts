@@ -24,6 +24,7 @@ export function openPostgres(url: string, onIdleError: (error: Error) => void = 
       autoIncrementType: 'bigserial',
       multiProcess: true,
       supportsAdvisoryLocks: true,
+      eventsCarryTransactionIds: true,
     },
     description: `postgres://${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
   };

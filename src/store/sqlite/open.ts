@@ -21,6 +21,7 @@ export function openSqlite(url: string): OpenedDatabase {
       autoIncrementType: 'integer',
       multiProcess: false,
       supportsAdvisoryLocks: false,
+      eventsCarryTransactionIds: false,
     },
     description: `sqlite:${path}`,
   };

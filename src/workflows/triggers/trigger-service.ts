@@ -9,7 +9,7 @@ import { CoreErrors, invalid, isSlipwayError } from '../../core/errors.ts';
 import type { EventBus, SlipwayEvent } from '../../core/events.ts';
 import { arnOf } from '../../core/ids.ts';
 import { validate } from '../../core/schema.ts';
-import type { ResourceRecord, Store } from '../../store/store.ts';
+import type { ResourceRecord, Store, Tx } from '../../store/store.ts';
 import type { ExecutionService } from '../execution-service.ts';
 import type { WorkflowService } from '../workflow-service.ts';
 import { checkInputTemplate, executionInput } from './input-template.ts';
@@ -17,6 +17,10 @@ import { checkSchedule } from './schedule.ts';
 import { type TriggerSpec, TriggerSpecSchema, type TriggerStatus, triggerKind } from './types.ts';
 
 export type TriggerRecord = ResourceRecord<TriggerSpec, TriggerStatus>;
+
+/** What `trigger.<change>` events say happened to a trigger's definition. */
+export const triggerChanges = ['created', 'enabled', 'disabled', 'deleted'] as const;
+type TriggerChange = (typeof triggerChanges)[number];
 
 /** `<trigger>-<suffix>`, within the 63-character resource name limit. */
 export function fireExecutionName(trigger: string, suffix: string): string {
@@ -29,9 +33,6 @@ export function fireExecutionName(trigger: string, suffix: string): string {
 }
 
 export class TriggerService {
-  /** Called after a trigger is created, changed or deleted. */
-  onChange: () => void = () => {};
-
   constructor(
     private readonly deps: {
       store: Store;
@@ -52,16 +53,19 @@ export class TriggerService {
         throw invalid('workflowName', `workflow "${spec.workflowName}" does not exist`);
       throw error;
     });
-    const record = await this.deps.store.createResource<TriggerSpec, TriggerStatus>({
-      kind: triggerKind,
-      name: spec.name,
-      arn: arnOf('events', 'trigger', spec.name),
-      spec,
-      status: { fires: 0 },
-      phase: spec.enabled === false ? 'DISABLED' : 'ENABLED',
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.createResource<TriggerSpec, TriggerStatus>({
+        kind: triggerKind,
+        name: spec.name,
+        arn: arnOf('events', 'trigger', spec.name),
+        spec,
+        status: { fires: 0 },
+        phase: spec.enabled === false ? 'DISABLED' : 'ENABLED',
+        tx,
+      });
+      await this.changed(record.name, 'created', tx);
+      return record;
     });
-    this.onChange();
-    return record;
   }
 
   get(name: string): Promise<TriggerRecord> {
@@ -90,18 +94,36 @@ export class TriggerService {
   }
 
   async setEnabled(name: string, enabled: boolean): Promise<TriggerRecord> {
-    const record = await this.deps.store.mutateResource<TriggerSpec, TriggerStatus>({
-      kind: triggerKind,
-      name,
-      change: (current) => ({ spec: { ...current.spec, enabled }, phase: enabled ? 'ENABLED' : 'DISABLED' }),
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.mutateResource<TriggerSpec, TriggerStatus>({
+        kind: triggerKind,
+        name,
+        change: (current) => ({
+          spec: { ...current.spec, enabled },
+          phase: enabled ? 'ENABLED' : 'DISABLED',
+        }),
+        tx,
+      });
+      await this.changed(name, enabled ? 'enabled' : 'disabled', tx);
+      return record;
     });
-    this.onChange();
-    return record;
   }
 
   async delete(name: string): Promise<void> {
-    await this.deps.store.deleteResource({ kind: triggerKind, name });
-    this.onChange();
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.deleteResource({ kind: triggerKind, name, tx });
+      await this.changed(name, 'deleted', tx);
+    });
+  }
+
+  /** `trigger.<change>`: tells every replica's event-rule consumer to read the rules again. */
+  private changed(name: string, change: TriggerChange, tx: Tx) {
+    return this.deps.events.publish({
+      resource: `${triggerKind}/${name}`,
+      type: `trigger.${change}`,
+      detail: { trigger: name },
+      tx,
+    });
   }
 
   /**
