@@ -62,7 +62,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     owner: replicaIdentity(),
     logger: logger.child({ component: 'events' }),
   });
-  const tokens = new TokenService(store, () => trust.refresh());
+  const tokens = new TokenService(store, events, () => trust.refresh());
   const closers: Array<() => Promise<void> | void> = [
     () => store.close(),
     () => artifacts.close(),

@@ -110,21 +110,25 @@ export class Autoscaler {
     now: number,
   ) {
     this.deps.logger.info({ endpoint: endpointName, variant: variantName, from, to, reason }, 'autoscaling');
-    await this.deps.endpoints.setInstanceCount({ name: endpointName, variantName, instanceCount: to });
-    await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name: endpointName,
-      change: (current) => ({
-        status: {
-          ...current.status,
-          lastScaling: { ...current.status.lastScaling, [variantName]: { at: now, from, to, reason } },
-        },
-      }),
-    });
-    await this.deps.events.publish({
-      resource: `endpoint/${endpointName}`,
-      type: to > from ? 'endpoint.scaled-out' : 'endpoint.scaled-in',
-      detail: { variantName, from, to, reason },
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.endpoints.setInstanceCount({ name: endpointName, variantName, instanceCount: to, tx });
+      await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
+        kind: endpointKind,
+        name: endpointName,
+        change: (current) => ({
+          status: {
+            ...current.status,
+            lastScaling: { ...current.status.lastScaling, [variantName]: { at: now, from, to, reason } },
+          },
+        }),
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `endpoint/${endpointName}`,
+        type: to > from ? 'endpoint.scaled-out' : 'endpoint.scaled-in',
+        detail: { variantName, from, to, reason },
+        tx,
+      });
     });
   }
 }

@@ -42,19 +42,23 @@ export class EndpointConfigService {
         'dataCaptureConfig.destinationS3Uri',
       );
     }
-    const record = await this.deps.store.createResource({
-      kind: endpointConfigKind,
-      name: spec.endpointConfigName,
-      arn: arnOf('sagemaker', 'endpoint-config', spec.endpointConfigName),
-      spec,
-      status: {},
-      phase: 'Created',
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.createResource<EndpointConfigSpec, Record<string, never>>({
+        kind: endpointConfigKind,
+        name: spec.endpointConfigName,
+        arn: arnOf('sagemaker', 'endpoint-config', spec.endpointConfigName),
+        spec,
+        status: {},
+        phase: 'Created',
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `endpoint-config/${spec.endpointConfigName}`,
+        type: 'endpoint-config.created',
+        tx,
+      });
+      return record;
     });
-    await this.deps.events.publish({
-      resource: `endpoint-config/${spec.endpointConfigName}`,
-      type: 'endpoint-config.created',
-    });
-    return record;
   }
 
   get(name: string): Promise<EndpointConfigRecord> {

@@ -105,8 +105,12 @@ export class EndpointController {
     }
     if (record.status.endpointStatus === 'Deleting') {
       await this.deps.router.remove(name)?.close();
-      await this.deps.store.deleteResource({ kind: endpointKind, name }).catch(() => {});
-      await this.deps.events.publish({ resource: `endpoint/${name}`, type: 'endpoint.deleted' });
+      await this.deps.store
+        .transaction(async (tx) => {
+          await this.deps.store.deleteResource({ kind: endpointKind, name, tx });
+          await this.deps.events.publish({ resource: `endpoint/${name}`, type: 'endpoint.deleted', tx });
+        })
+        .catch(() => {});
       return;
     }
     if (record.status.endpointStatus === 'Failed' && !live) return; // Failed stays failed until updated.
@@ -187,11 +191,9 @@ export class EndpointController {
     }
     const replaced = this.deps.router.swap(live);
     if (replaced) setTimeout(() => void replaced.close(), this.deps.drainMs ?? 2000).unref();
-    await this.writeStatus(record, config, live, 'InService', { clearFailure: true });
-    await this.deps.events.publish({
-      resource: `endpoint/${record.name}`,
-      type: 'endpoint.in-service',
-      detail: { endpointConfigName: config.name },
+    await this.writeStatus(record, config, live, 'InService', {
+      clearFailure: true,
+      event: { type: 'endpoint.in-service', detail: { endpointConfigName: config.name } },
     });
   }
 
@@ -202,29 +204,33 @@ export class EndpointController {
     reason: string,
   ): Promise<void> {
     this.deps.logger.warn({ endpoint: record.name, reason }, 'endpoint failed');
-    await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name: record.name,
-      change: (current) =>
-        previous
-          ? {
-              spec: { ...current.spec, endpointConfigName: previous.configName },
-              status: {
-                ...current.status,
-                endpointStatus: 'InService',
-                failureReason: `update to ${current.spec.endpointConfigName} failed and was rolled back: ${reason}`,
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
+        kind: endpointKind,
+        name: record.name,
+        tx,
+        change: (current) =>
+          previous
+            ? {
+                spec: { ...current.spec, endpointConfigName: previous.configName },
+                status: {
+                  ...current.status,
+                  endpointStatus: 'InService',
+                  failureReason: `update to ${current.spec.endpointConfigName} failed and was rolled back: ${reason}`,
+                },
+                phase: 'InService',
+              }
+            : {
+                status: { ...current.status, endpointStatus: 'Failed', failureReason: reason },
+                phase: 'Failed',
               },
-              phase: 'InService',
-            }
-          : {
-              status: { ...current.status, endpointStatus: 'Failed', failureReason: reason },
-              phase: 'Failed',
-            },
-    });
-    await this.deps.events.publish({
-      resource: `endpoint/${record.name}`,
-      type: 'endpoint.failed',
-      detail: { reason },
+      });
+      await this.deps.events.publish({
+        resource: `endpoint/${record.name}`,
+        type: 'endpoint.failed',
+        detail: { reason },
+        tx,
+      });
     });
   }
 
@@ -253,7 +259,11 @@ export class EndpointController {
     config: EndpointConfigRecord,
     live: LiveEndpoint,
     endpointStatus: 'InService',
-    options: { clearFailure?: boolean } = {},
+    options: {
+      clearFailure?: boolean;
+      /** Published in the status write's transaction (and even when the status is unchanged). */
+      event?: { type: string; detail: Record<string, unknown> };
+    } = {},
   ): Promise<void> {
     const variants: VariantStatus[] = live.variants.map((variant) => {
       const initial = config.spec.productionVariants.find((v) => v.variantName === variant.name)!;
@@ -276,14 +286,23 @@ export class EndpointController {
       productionVariants: variants,
       ...(options.clearFailure ? { failureReason: undefined } : {}),
     };
-    if (JSON.stringify(next) === JSON.stringify(record.status) && record.phase === endpointStatus) return;
-    await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name: record.name,
-      change: (current) =>
-        current.status.endpointStatus === 'Deleting' || current.spec.endpointConfigName !== live.configName
-          ? {}
-          : { status: { ...next, lastScaling: current.status.lastScaling }, phase: endpointStatus },
+    const unchanged =
+      JSON.stringify(next) === JSON.stringify(record.status) && record.phase === endpointStatus;
+    if (unchanged && !options.event) return;
+    await this.deps.store.transaction(async (tx) => {
+      if (!unchanged)
+        await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
+          kind: endpointKind,
+          name: record.name,
+          change: (current) =>
+            current.status.endpointStatus === 'Deleting' ||
+            current.spec.endpointConfigName !== live.configName
+              ? {}
+              : { status: { ...next, lastScaling: current.status.lastScaling }, phase: endpointStatus },
+          tx,
+        });
+      if (options.event)
+        await this.deps.events.publish({ resource: `endpoint/${record.name}`, ...options.event, tx });
     });
   }
 }

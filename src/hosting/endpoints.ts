@@ -7,7 +7,7 @@ import { invalid } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import { arnOf } from '../core/ids.ts';
 import { ResourceName, StrictObject, Type, validate } from '../core/schema.ts';
-import type { ResourceRecord, Store } from '../store/store.ts';
+import type { ResourceRecord, Store, Tx } from '../store/store.ts';
 import type { EndpointConfigService } from './endpoint-configs.ts';
 import { HostingErrors } from './errors.ts';
 import type { EndpointSpec, EndpointStatus } from './types.ts';
@@ -35,18 +35,23 @@ export class EndpointService {
   async create(options: { spec: unknown }): Promise<EndpointRecord> {
     const spec = validate(EndpointSpecSchema, options.spec);
     await this.requireConfig(spec.endpointConfigName);
-    const record = await this.deps.store.createResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name: spec.endpointName,
-      arn: arnOf('sagemaker', 'endpoint', spec.endpointName),
-      spec,
-      status: { endpointStatus: 'Creating', productionVariants: [] },
-      phase: 'Creating',
-    });
-    await this.deps.events.publish({
-      resource: `endpoint/${spec.endpointName}`,
-      type: 'endpoint.creating',
-      detail: { endpointConfigName: spec.endpointConfigName },
+    const record = await this.deps.store.transaction(async (tx) => {
+      const created = await this.deps.store.createResource<EndpointSpec, EndpointStatus>({
+        kind: endpointKind,
+        name: spec.endpointName,
+        arn: arnOf('sagemaker', 'endpoint', spec.endpointName),
+        spec,
+        status: { endpointStatus: 'Creating', productionVariants: [] },
+        phase: 'Creating',
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `endpoint/${spec.endpointName}`,
+        type: 'endpoint.creating',
+        detail: { endpointConfigName: spec.endpointConfigName },
+        tx,
+      });
+      return created;
     });
     this.onChange(spec.endpointName);
     return record;
@@ -62,22 +67,27 @@ export class EndpointService {
   async update(options: { name: string; endpointConfigName: string }): Promise<EndpointRecord> {
     validate(ResourceName, options.endpointConfigName, 'endpointConfigName');
     await this.requireConfig(options.endpointConfigName);
-    const record = await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name: options.name,
-      change: (current) => {
-        this.refuseWhileDeleting(current);
-        return {
-          spec: { ...current.spec, endpointConfigName: options.endpointConfigName, desired: undefined },
-          status: { ...current.status, endpointStatus: 'Updating' },
-          phase: 'Updating',
-        };
-      },
-    });
-    await this.deps.events.publish({
-      resource: `endpoint/${options.name}`,
-      type: 'endpoint.updating',
-      detail: { endpointConfigName: options.endpointConfigName },
+    const record = await this.deps.store.transaction(async (tx) => {
+      const updated = await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
+        kind: endpointKind,
+        name: options.name,
+        change: (current) => {
+          this.refuseWhileDeleting(current);
+          return {
+            spec: { ...current.spec, endpointConfigName: options.endpointConfigName, desired: undefined },
+            status: { ...current.status, endpointStatus: 'Updating' },
+            phase: 'Updating',
+          };
+        },
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `endpoint/${options.name}`,
+        type: 'endpoint.updating',
+        detail: { endpointConfigName: options.endpointConfigName },
+        tx,
+      });
+      return updated;
     });
     this.onChange(options.name);
     return record;
@@ -86,44 +96,51 @@ export class EndpointService {
   /** New weights and/or instance counts for variants, applied in place without a redeploy. */
   async updateWeights(options: { name: string; body: unknown }): Promise<EndpointRecord> {
     const body = validate(UpdateWeightsSchema, options.body);
-    const record = await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name: options.name,
-      change: (current) => {
-        this.refuseWhileDeleting(current);
-        const known = new Set(current.status.productionVariants.map((v) => v.variantName));
-        const desired = { ...(current.spec.desired ?? {}) };
-        for (const [index, item] of body.desiredWeightsAndCapacities.entries()) {
-          if (!known.has(item.variantName)) {
-            throw HostingErrors.unknownVariant({
-              field: `desiredWeightsAndCapacities[${index}].variantName`,
-              endpointName: options.name,
-              variantName: item.variantName,
-            });
+    const record = await this.deps.store.transaction(async (tx) => {
+      const updated = await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
+        kind: endpointKind,
+        name: options.name,
+        tx,
+        change: (current) => {
+          this.refuseWhileDeleting(current);
+          const known = new Set(current.status.productionVariants.map((v) => v.variantName));
+          const desired = { ...(current.spec.desired ?? {}) };
+          for (const [index, item] of body.desiredWeightsAndCapacities.entries()) {
+            if (!known.has(item.variantName)) {
+              throw HostingErrors.unknownVariant({
+                field: `desiredWeightsAndCapacities[${index}].variantName`,
+                endpointName: options.name,
+                variantName: item.variantName,
+              });
+            }
+            if (item.desiredWeight === undefined && item.desiredInstanceCount === undefined) {
+              throw invalid(
+                `desiredWeightsAndCapacities[${index}]`,
+                'give desiredWeight and/or desiredInstanceCount',
+              );
+            }
+            desired[item.variantName] = {
+              ...desired[item.variantName],
+              ...(item.desiredWeight !== undefined ? { weight: item.desiredWeight } : {}),
+              ...(item.desiredInstanceCount !== undefined
+                ? { instanceCount: item.desiredInstanceCount }
+                : {}),
+            };
           }
-          if (item.desiredWeight === undefined && item.desiredInstanceCount === undefined) {
-            throw invalid(
-              `desiredWeightsAndCapacities[${index}]`,
-              'give desiredWeight and/or desiredInstanceCount',
-            );
-          }
-          desired[item.variantName] = {
-            ...desired[item.variantName],
-            ...(item.desiredWeight !== undefined ? { weight: item.desiredWeight } : {}),
-            ...(item.desiredInstanceCount !== undefined ? { instanceCount: item.desiredInstanceCount } : {}),
+          return {
+            spec: { ...current.spec, desired },
+            status: { ...current.status, endpointStatus: 'Updating' },
+            phase: 'Updating',
           };
-        }
-        return {
-          spec: { ...current.spec, desired },
-          status: { ...current.status, endpointStatus: 'Updating' },
-          phase: 'Updating',
-        };
-      },
-    });
-    await this.deps.events.publish({
-      resource: `endpoint/${options.name}`,
-      type: 'endpoint.weights-updated',
-      detail: body,
+        },
+      });
+      await this.deps.events.publish({
+        resource: `endpoint/${options.name}`,
+        type: 'endpoint.weights-updated',
+        detail: body,
+        tx,
+      });
+      return updated;
     });
     this.onChange(options.name);
     return record;
@@ -134,10 +151,12 @@ export class EndpointService {
     name: string;
     variantName: string;
     instanceCount: number;
+    tx?: Tx;
   }): Promise<void> {
     await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
       kind: endpointKind,
       name: options.name,
+      tx: options.tx,
       change: (current) => ({
         spec: {
           ...current.spec,
@@ -151,7 +170,8 @@ export class EndpointService {
         },
       }),
     });
-    this.onChange(options.name);
+    if (options.tx) options.tx.afterCommit(() => this.onChange(options.name));
+    else this.onChange(options.name);
   }
 
   private refuseWhileDeleting(record: EndpointRecord): void {
@@ -159,12 +179,18 @@ export class EndpointService {
   }
 
   async delete(name: string): Promise<void> {
-    await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
-      kind: endpointKind,
-      name,
-      change: (current) => ({ status: { ...current.status, endpointStatus: 'Deleting' }, phase: 'Deleting' }),
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.mutateResource<EndpointSpec, EndpointStatus>({
+        kind: endpointKind,
+        name,
+        change: (current) => ({
+          status: { ...current.status, endpointStatus: 'Deleting' },
+          phase: 'Deleting',
+        }),
+        tx,
+      });
+      await this.deps.events.publish({ resource: `endpoint/${name}`, type: 'endpoint.deleting', tx });
     });
-    await this.deps.events.publish({ resource: `endpoint/${name}`, type: 'endpoint.deleting' });
     this.onChange(name);
   }
 

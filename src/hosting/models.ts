@@ -72,26 +72,30 @@ export class ModelService {
       await this.requireArtifact(container.modelDataUrl, 'primaryContainer.modelDataUrl');
     const code = container.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
     if (code) await this.requireArtifact(code, 'primaryContainer.environment.SAGEMAKER_SUBMIT_DIRECTORY');
-    const record = await this.deps.store.createResource({
-      kind: modelKind,
-      name: spec.modelName,
-      arn: arnOf('sagemaker', 'model', spec.modelName),
-      spec,
-      status: {
-        servingType,
-        ...(options.modelDataSha256 && container.modelDataUrl
-          ? { modelDataSha256: options.modelDataSha256 }
-          : {}),
-        ...(options.codeSha256 && code ? { codeSha256: options.codeSha256 } : {}),
-      },
-      phase: 'Created',
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.createResource<ModelSpec, ModelStatus>({
+        kind: modelKind,
+        name: spec.modelName,
+        arn: arnOf('sagemaker', 'model', spec.modelName),
+        spec,
+        status: {
+          servingType,
+          ...(options.modelDataSha256 && container.modelDataUrl
+            ? { modelDataSha256: options.modelDataSha256 }
+            : {}),
+          ...(options.codeSha256 && code ? { codeSha256: options.codeSha256 } : {}),
+        },
+        phase: 'Created',
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `model/${spec.modelName}`,
+        type: 'model.created',
+        detail: { servingType },
+        tx,
+      });
+      return record;
     });
-    await this.deps.events.publish({
-      resource: `model/${spec.modelName}`,
-      type: 'model.created',
-      detail: { servingType },
-    });
-    return record;
   }
 
   private async requireArtifact(uri: string, field: string): Promise<void> {
@@ -117,7 +121,9 @@ export class ModelService {
   }
 
   async delete(name: string): Promise<void> {
-    await this.deps.store.deleteResource({ kind: modelKind, name });
-    await this.deps.events.publish({ resource: `model/${name}`, type: 'model.deleted' });
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.deleteResource({ kind: modelKind, name, tx });
+      await this.deps.events.publish({ resource: `model/${name}`, type: 'model.deleted', tx });
+    });
   }
 }

@@ -88,58 +88,66 @@ export class GroupService {
       throw invalid('version', `model package group "${options.group}" has no version ${options.version}`);
     }
     let from: number | undefined;
-    const record = await this.deps.store.mutateResource<GroupSpec, GroupStatus>({
-      kind: groupKind,
-      name: options.group,
-      change: (current) => {
-        from = current.status.aliases[options.alias];
-        return {
-          status: {
-            ...current.status,
-            aliases: { ...current.status.aliases, [options.alias]: options.version },
-          },
-        };
-      },
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.mutateResource<GroupSpec, GroupStatus>({
+        kind: groupKind,
+        name: options.group,
+        tx,
+        change: (current) => {
+          from = current.status.aliases[options.alias];
+          return {
+            status: {
+              ...current.status,
+              aliases: { ...current.status.aliases, [options.alias]: options.version },
+            },
+          };
+        },
+      });
+      await this.deps.events.publish({
+        resource: `model-package/${options.group}/${options.version}`,
+        type: 'model-package.alias-moved',
+        detail: {
+          modelPackageGroupName: options.group,
+          alias: options.alias,
+          from: from ?? null,
+          to: options.version,
+          by: options.by,
+        },
+        tx,
+      });
+      return record;
     });
-    await this.deps.events.publish({
-      resource: `model-package/${options.group}/${options.version}`,
-      type: 'model-package.alias-moved',
-      detail: {
-        modelPackageGroupName: options.group,
-        alias: options.alias,
-        from: from ?? null,
-        to: options.version,
-        by: options.by,
-      },
-    });
-    return record;
   }
 
   async removeAlias(options: { group: string; alias: string; by: string }): Promise<GroupRecord> {
     let from: number | undefined;
-    const record = await this.deps.store.mutateResource<GroupSpec, GroupStatus>({
-      kind: groupKind,
-      name: options.group,
-      change: (current) => {
-        from = current.status.aliases[options.alias];
-        if (from === undefined)
-          throw CoreErrors.notFound({ kind: 'alias', name: `${options.group}/${options.alias}` });
-        const { [options.alias]: _removed, ...aliases } = current.status.aliases;
-        return { status: { ...current.status, aliases } };
-      },
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.mutateResource<GroupSpec, GroupStatus>({
+        kind: groupKind,
+        name: options.group,
+        tx,
+        change: (current) => {
+          from = current.status.aliases[options.alias];
+          if (from === undefined)
+            throw CoreErrors.notFound({ kind: 'alias', name: `${options.group}/${options.alias}` });
+          const { [options.alias]: _removed, ...aliases } = current.status.aliases;
+          return { status: { ...current.status, aliases } };
+        },
+      });
+      await this.deps.events.publish({
+        resource: `model-package/${options.group}/${from}`,
+        type: 'model-package.alias-moved',
+        detail: {
+          modelPackageGroupName: options.group,
+          alias: options.alias,
+          from: from ?? null,
+          to: null,
+          by: options.by,
+        },
+        tx,
+      });
+      return record;
     });
-    await this.deps.events.publish({
-      resource: `model-package/${options.group}/${from}`,
-      type: 'model-package.alias-moved',
-      detail: {
-        modelPackageGroupName: options.group,
-        alias: options.alias,
-        from: from ?? null,
-        to: null,
-        by: options.by,
-      },
-    });
-    return record;
   }
 }
 

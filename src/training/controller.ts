@@ -16,7 +16,7 @@ import type { MetricStore } from '../experiments/metric-store.ts';
 import type { TrainingJobHooks } from '../experiments/training-tracker.ts';
 import type { GpuAllocator } from '../runtime/gpus.ts';
 import type { RunExit, RunHandle, RunSpec, Runtime } from '../runtime/runtime.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, Tx } from '../store/store.ts';
 import type { BuiltinAlgorithms } from './builtins.ts';
 import { resolveCommand, scriptProgram, submitDirectory } from './command.ts';
 import { layoutPaths, trainingEnvironment, writeLayout } from './container-contract.ts';
@@ -590,17 +590,21 @@ export class TrainingController {
       failureReason?: string;
     },
   ): Promise<void> {
-    const record = await this.update(name, (status) => finished(status, outcome, this.now()));
-    await this.deps.events.publish({
-      resource: ownerOf(name),
-      type: `training-job.${outcome.primary.toLowerCase()}`,
-      detail: {
-        trainingJobName: name,
-        trainingJobStatus: outcome.primary,
-        secondaryStatus: outcome.secondary,
-        failureReason: outcome.failureReason,
-        modelArtifacts: record.status.modelArtifacts?.s3ModelArtifacts,
-      },
+    const record = await this.deps.store.transaction(async (tx) => {
+      const ended = await this.update(name, (status) => finished(status, outcome, this.now()), tx);
+      await this.deps.events.publish({
+        resource: ownerOf(name),
+        type: `training-job.${outcome.primary.toLowerCase()}`,
+        detail: {
+          trainingJobName: name,
+          trainingJobStatus: outcome.primary,
+          secondaryStatus: outcome.secondary,
+          failureReason: outcome.failureReason,
+          modelArtifacts: ended.status.modelArtifacts?.s3ModelArtifacts,
+        },
+        tx,
+      });
+      return ended;
     });
     // Tracking: end the run with the job's status and record the model artifact's lineage.
     await this.hooks
@@ -609,10 +613,11 @@ export class TrainingController {
   }
 
   /** Read-modify-write of the status; the phase always follows trainingJobStatus. */
-  private update(name: string, change: (status: TrainingJobStatus) => TrainingJobStatus) {
+  private update(name: string, change: (status: TrainingJobStatus) => TrainingJobStatus, tx?: Tx) {
     return this.deps.store.mutateResource<TrainingJobSpec, TrainingJobStatus>({
       kind: trainingJobKind,
       name,
+      tx,
       change: (record) => {
         const status = change(record.status);
         return { status, phase: status.trainingJobStatus };

@@ -175,24 +175,29 @@ export class TrainingService {
   }
 
   async stop(name: string): Promise<TrainingJobRecord> {
-    const record = await this.deps.store.mutateResource<TrainingJobSpec, TrainingJobStatus>({
-      kind: trainingJobKind,
-      name,
-      change: (current) => {
-        if (current.status.trainingJobStatus === 'Stopping') return {};
-        if (current.status.trainingJobStatus !== 'InProgress') {
-          throw TrainingErrors.notStoppable({ name, status: current.status.trainingJobStatus });
-        }
-        return {
-          status: { ...current.status, trainingJobStatus: 'Stopping', stopReason: 'user' },
-          phase: 'Stopping',
-        };
-      },
-    });
-    await this.deps.events.publish({
-      resource: ownerOf(name),
-      type: 'training-job.stopping',
-      detail: { trainingJobName: name },
+    const record = await this.deps.store.transaction(async (tx) => {
+      const stopping = await this.deps.store.mutateResource<TrainingJobSpec, TrainingJobStatus>({
+        kind: trainingJobKind,
+        name,
+        tx,
+        change: (current) => {
+          if (current.status.trainingJobStatus === 'Stopping') return {};
+          if (current.status.trainingJobStatus !== 'InProgress') {
+            throw TrainingErrors.notStoppable({ name, status: current.status.trainingJobStatus });
+          }
+          return {
+            status: { ...current.status, trainingJobStatus: 'Stopping', stopReason: 'user' },
+            phase: 'Stopping',
+          };
+        },
+      });
+      await this.deps.events.publish({
+        resource: ownerOf(name),
+        type: 'training-job.stopping',
+        detail: { trainingJobName: name },
+        tx,
+      });
+      return stopping;
     });
     this.onChange(name);
     return record;

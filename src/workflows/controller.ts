@@ -198,29 +198,33 @@ export class ExecutionsController {
 
   private async finish(name: string, result: ExecutionResult): Promise<void> {
     const stopDate = this.deps.store.clock.now();
-    const record = await this.deps.store.mutateResource<ExecutionSpec, ExecutionStatusRecord>({
-      kind: executionKind,
-      name,
-      change: (current) => {
-        const { stopRequested, ...rest } = current.status;
-        const status: ExecutionStatusRecord =
-          result.status === 'SUCCEEDED'
-            ? { ...rest, status: 'SUCCEEDED', stopDate, output: result.output }
-            : { ...rest, status: result.status, stopDate, error: result.error, cause: result.cause };
-        return { status, phase: status.status };
-      },
+    await this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.mutateResource<ExecutionSpec, ExecutionStatusRecord>({
+        kind: executionKind,
+        name,
+        change: (current) => {
+          const { stopRequested, ...rest } = current.status;
+          const status: ExecutionStatusRecord =
+            result.status === 'SUCCEEDED'
+              ? { ...rest, status: 'SUCCEEDED', stopDate, output: result.output }
+              : { ...rest, status: result.status, stopDate, error: result.error, cause: result.cause };
+          return { status, phase: status.status };
+        },
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: executionResource(name),
+        type: `execution.${result.status.toLowerCase().replace('_', '-')}`,
+        detail: {
+          executionName: name,
+          workflowName: record.spec.workflowName,
+          status: result.status,
+          ...(result.status === 'SUCCEEDED' ? {} : { error: result.error, cause: result.cause }),
+        },
+        tx,
+      });
     });
     if (result.status !== 'SUCCEEDED') await this.stopChildren(name, result.status);
-    await this.deps.events.publish({
-      resource: executionResource(name),
-      type: `execution.${result.status.toLowerCase().replace('_', '-')}`,
-      detail: {
-        executionName: name,
-        workflowName: record.spec.workflowName,
-        status: result.status,
-        ...(result.status === 'SUCCEEDED' ? {} : { error: result.error, cause: result.cause }),
-      },
-    });
   }
 
   /**

@@ -117,19 +117,23 @@ export class WorkflowService {
           : current.spec.definition,
     };
     const revision = current.status.revision + 1;
-    const record = await this.deps.store.updateResource<WorkflowSpec, WorkflowStatus>({
-      kind: workflowKind,
-      name: options.name,
-      expectedVersion: options.expectedVersion ?? current.version,
-      spec,
-      status: { revision, revisionDate: this.deps.store.clock.now() },
+    return this.deps.store.transaction(async (tx) => {
+      const record = await this.deps.store.updateResource<WorkflowSpec, WorkflowStatus>({
+        kind: workflowKind,
+        name: options.name,
+        expectedVersion: options.expectedVersion ?? current.version,
+        spec,
+        status: { revision, revisionDate: this.deps.store.clock.now() },
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `${workflowKind}/${options.name}`,
+        type: 'workflow.updated',
+        detail: { workflowName: options.name, revision },
+        tx,
+      });
+      return record;
     });
-    await this.deps.events.publish({
-      resource: `${workflowKind}/${options.name}`,
-      type: 'workflow.updated',
-      detail: { workflowName: options.name, revision },
-    });
-    return record;
   }
 
   get(name: string): Promise<WorkflowRecord> {
@@ -155,11 +159,14 @@ export class WorkflowService {
       nextToken = page.nextToken;
     } while (nextToken);
     if (count > 0) throw WorkflowErrors.workflowInUse({ name, count });
-    await this.deps.store.deleteResource({ kind: workflowKind, name });
-    await this.deps.events.publish({
-      resource: `${workflowKind}/${name}`,
-      type: 'workflow.deleted',
-      detail: { workflowName: name },
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.deleteResource({ kind: workflowKind, name, tx });
+      await this.deps.events.publish({
+        resource: `${workflowKind}/${name}`,
+        type: 'workflow.deleted',
+        detail: { workflowName: name },
+        tx,
+      });
     });
   }
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CoreErrors, invalid } from '../../core/errors.ts';
+import type { EventBus } from '../../core/events.ts';
 import { newId, randomSecret } from '../../core/ids.ts';
 import type { Store } from '../../store/store.ts';
 import { isRole, type Role } from './roles.ts';
@@ -32,9 +33,13 @@ export function adminTokenFile(home: string): string {
 export class TokenService {
   private readonly cache = new Map<string, { info: TokenInfo | undefined; until: number }>();
 
-  /** `onChange` runs after a token is created or revoked (the trust mode depends on them). */
+  /**
+   * A created or revoked token is a `token.created` / `token.revoked` event in the same
+   * transaction; `onChange` runs after it commits (the trust mode depends on tokens).
+   */
   constructor(
     private readonly store: Store,
+    private readonly events: EventBus,
     private readonly onChange: () => Promise<void> = async () => {},
   ) {}
 
@@ -52,17 +57,25 @@ export class TokenService {
       role: options.role,
       createdAt: this.store.clock.now(),
     };
-    await this.store.db
-      .insertInto('tokens')
-      .values({
-        id: info.id,
-        name: info.name,
-        hash: hashOf(token),
-        role: info.role,
-        created_at: info.createdAt,
-        revoked_at: null,
-      })
-      .execute();
+    await this.store.transaction(async (tx) => {
+      await tx.executor
+        .insertInto('tokens')
+        .values({
+          id: info.id,
+          name: info.name,
+          hash: hashOf(token),
+          role: info.role,
+          created_at: info.createdAt,
+          revoked_at: null,
+        })
+        .execute();
+      await this.events.publish({
+        resource: `token/${info.id}`,
+        type: 'token.created',
+        detail: { name: info.name, role: info.role },
+        tx,
+      });
+    });
     await this.onChange();
     return { token, info };
   }
@@ -99,13 +112,16 @@ export class TokenService {
   }
 
   async revoke(id: string): Promise<void> {
-    const result = await this.store.db
-      .updateTable('tokens')
-      .set({ revoked_at: this.store.clock.now() })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw CoreErrors.notFound({ kind: 'token', name: id });
+    await this.store.transaction(async (tx) => {
+      const result = await tx.executor
+        .updateTable('tokens')
+        .set({ revoked_at: this.store.clock.now() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw CoreErrors.notFound({ kind: 'token', name: id });
+      await this.events.publish({ resource: `token/${id}`, type: 'token.revoked', tx });
+    });
     this.cache.clear();
     await this.onChange();
   }

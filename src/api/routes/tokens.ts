@@ -43,11 +43,6 @@ export async function tokenRoutes(server: FastifyInstance, app: App) {
     },
     async (request, reply) => {
       const { token, info } = await app.tokens.create(request.body as { name: string; role: string });
-      await app.events.publish({
-        resource: `token/${info.id}`,
-        type: 'token.created',
-        detail: { name: info.name, role: info.role },
-      });
       return reply.status(201).send({ token, info: view(info) });
     },
   );
@@ -77,7 +72,6 @@ export async function tokenRoutes(server: FastifyInstance, app: App) {
     async (request, reply) => {
       const { id } = request.params as { id: string };
       await app.tokens.revoke(id);
-      await app.events.publish({ resource: `token/${id}`, type: 'token.revoked' });
       return reply.status(204).send();
     },
   );

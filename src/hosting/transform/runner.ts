@@ -13,7 +13,7 @@ import { isDeadLocalOwner } from '../../core/replica.ts';
 import type { VariantBackend } from '../../inference/backends/backend.ts';
 import type { RunLedger } from '../../runtime/run-ledger.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store, Tx } from '../../store/store.ts';
 import { startBackend } from '../backend-factory.ts';
 import type { ModelService } from '../models.ts';
 import { batches, joinRecord, splitLines, splitPredictions } from './records.ts';
@@ -214,18 +214,22 @@ export class TransformRunner {
     name: string,
     outcome: Pick<TransformJobStatus, 'transformJobStatus' | 'failureReason'>,
   ): Promise<void> {
-    await this.update(name, (s) => ({ ...s, ...outcome, transformEndTime: Date.now() }));
-    await this.deps.events.publish({
-      resource: `transform-job/${name}`,
-      type: `transform-job.${outcome.transformJobStatus.toLowerCase()}`,
-      detail: { failureReason: outcome.failureReason },
+    await this.deps.store.transaction(async (tx) => {
+      await this.update(name, (s) => ({ ...s, ...outcome, transformEndTime: Date.now() }), tx);
+      await this.deps.events.publish({
+        resource: `transform-job/${name}`,
+        type: `transform-job.${outcome.transformJobStatus.toLowerCase()}`,
+        detail: { failureReason: outcome.failureReason },
+        tx,
+      });
     });
   }
 
-  private update(name: string, change: (status: TransformJobStatus) => TransformJobStatus) {
+  private update(name: string, change: (status: TransformJobStatus) => TransformJobStatus, tx?: Tx) {
     return this.deps.store.mutateResource<TransformJobSpec, TransformJobStatus>({
       kind: transformJobKind,
       name,
+      tx,
       change: (record) => {
         const status = change(record.status);
         return { status, phase: status.transformJobStatus };

@@ -32,17 +32,22 @@ export class TransformService {
       (await this.deps.artifacts.storeFor(uri.replace(/\/*$/, '/'), field).list('')).length > 0;
     if (!exists) throw HostingErrors.artifactMissing({ field, uri });
     this.deps.artifacts.storeFor(spec.transformOutput.s3OutputPath, 'transformOutput.s3OutputPath');
-    const record = await this.deps.store.createResource<TransformJobSpec, TransformJobStatus>({
-      kind: transformJobKind,
-      name: spec.transformJobName,
-      arn: arnOf('sagemaker', 'transform-job', spec.transformJobName),
-      spec,
-      status: { transformJobStatus: 'InProgress', recordsProcessed: 0, outputs: [] },
-      phase: 'InProgress',
-    });
-    await this.deps.events.publish({
-      resource: `transform-job/${spec.transformJobName}`,
-      type: 'transform-job.created',
+    const record = await this.deps.store.transaction(async (tx) => {
+      const created = await this.deps.store.createResource<TransformJobSpec, TransformJobStatus>({
+        kind: transformJobKind,
+        name: spec.transformJobName,
+        arn: arnOf('sagemaker', 'transform-job', spec.transformJobName),
+        spec,
+        status: { transformJobStatus: 'InProgress', recordsProcessed: 0, outputs: [] },
+        phase: 'InProgress',
+        tx,
+      });
+      await this.deps.events.publish({
+        resource: `transform-job/${spec.transformJobName}`,
+        type: 'transform-job.created',
+        tx,
+      });
+      return created;
     });
     this.onChange(spec.transformJobName);
     return record;

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Artifacts } from '../../artifacts/artifacts.ts';
+import { CoreErrors } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events.ts';
 import { compileGlob } from '../../core/glob.ts';
 import type { Logger } from '../../core/logging.ts';
@@ -112,28 +113,34 @@ export class ArtifactWatcher {
       watermark: Math.max(watermark, newest),
       keysAtWatermark: newest > watermark ? atNewest : [...new Set([...keysAtWatermark, ...atNewest])],
     };
+    // The watermark and the events it covers commit together: a crash announces all or none.
     try {
-      await this.deps.store.updateResource({
-        kind: watchKind,
-        name,
-        expectedVersion: watch.version,
-        status: next,
+      await this.deps.store.transaction(async (tx) => {
+        await this.deps.store.updateResource({
+          kind: watchKind,
+          name,
+          expectedVersion: watch.version,
+          status: next,
+          tx,
+        });
+        for (const object of fresh) {
+          await this.deps.events.publish({
+            resource: `artifact/${object.uri}`,
+            type: artifactCreated,
+            detail: {
+              uri: object.uri,
+              prefix,
+              key: object.key,
+              size: object.size,
+              modifiedAt: new Date(object.modifiedAt).toISOString(),
+            },
+            tx,
+          });
+        }
       });
-    } catch {
-      return []; // Another replica announced these.
-    }
-    for (const object of fresh) {
-      await this.deps.events.publish({
-        resource: `artifact/${object.uri}`,
-        type: artifactCreated,
-        detail: {
-          uri: object.uri,
-          prefix,
-          key: object.key,
-          size: object.size,
-          modifiedAt: new Date(object.modifiedAt).toISOString(),
-        },
-      });
+    } catch (error) {
+      if ((error as { code?: string }).code === CoreErrors.versionConflict.code) return []; // Another replica announced these.
+      throw error;
     }
     return fresh.map((o) => o.uri);
   }

@@ -169,24 +169,28 @@ export class TriggerService {
         return { execution: name, duplicate: true };
       outcome = { error: (error as Error).message };
     }
-    await this.deps.store
-      .mutateResource<TriggerSpec, TriggerStatus>({
-        kind: triggerKind,
-        name: record.name,
-        change: (current) => ({
-          status: {
-            ...current.status,
-            fires: current.status.fires + (outcome.execution ? 1 : 0),
-            ...(outcome.execution ? { lastExecution: outcome.execution } : {}),
-            ...(outcome.error ? { lastError: outcome.error } : { lastError: undefined }),
-          },
-        }),
-      })
-      .catch(() => {});
-    await this.deps.events.publish({
-      resource: `${triggerKind}/${record.name}`,
-      type: outcome.execution ? 'trigger.fired' : 'trigger.failed',
-      detail: { trigger: record.name, workflowName: record.spec.workflowName, ...outcome },
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.store
+        .mutateResource<TriggerSpec, TriggerStatus>({
+          kind: triggerKind,
+          name: record.name,
+          change: (current) => ({
+            status: {
+              ...current.status,
+              fires: current.status.fires + (outcome.execution ? 1 : 0),
+              ...(outcome.execution ? { lastExecution: outcome.execution } : {}),
+              ...(outcome.error ? { lastError: outcome.error } : { lastError: undefined }),
+            },
+          }),
+          tx,
+        })
+        .catch(() => {}); // Deleted meanwhile: the fire is still reported.
+      await this.deps.events.publish({
+        resource: `${triggerKind}/${record.name}`,
+        type: outcome.execution ? 'trigger.fired' : 'trigger.failed',
+        detail: { trigger: record.name, workflowName: record.spec.workflowName, ...outcome },
+        tx,
+      });
     });
     return { ...outcome, duplicate: false };
   }
