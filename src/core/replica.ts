@@ -35,3 +35,14 @@ export function processRunning(pid: number): boolean {
     return true;
   }
 }
+
+/** Field 22 of /proc/<pid>/stat; undefined when the process is gone. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const afterName = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!;
+    return afterName.split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}

@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { isDeadLocalOwner } from '../core/replica.ts';
+import { isDeadLocalOwner, processStartTime } from '../core/replica.ts';
 import type { RunHandle, Runtime } from './runtime.ts';
 
 interface LedgerEntry {
@@ -19,17 +19,6 @@ interface LedgerEntry {
   pid?: number;
   /** The process's start time in clock ticks since boot, from /proc. */
   startedAt?: string;
-}
-
-/** Field 22 of /proc/<pid>/stat; undefined when the process is gone. */
-function processStartTime(pid: number): string | undefined {
-  try {
-    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
-    const afterName = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!;
-    return afterName.split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 export class RunLedger {

@@ -28,4 +28,9 @@ export interface OpenedDatabase {
   capabilities: StoreCapabilities;
   /** A printable description without secrets (e.g. sqlite:/path or postgres://host/db). */
   description: string;
+  /**
+   * Where `multiProcess` is false: claims the database for this process (refusing when another
+   * process has it) and returns the function that gives it back.
+   */
+  lockForProcess?: () => () => void;
 }

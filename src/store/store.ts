@@ -49,6 +49,8 @@ export class Store {
   readonly description: string;
   readonly clock: Clock;
 
+  private unlock: (() => void) | undefined;
+
   private constructor(opened: OpenedDatabase, clock: Clock) {
     this.db = opened.db;
     this.capabilities = opened.capabilities;
@@ -65,13 +67,22 @@ export class Store {
     clock: Clock = systemClock,
     onIdleError?: (error: Error) => void,
   ): Promise<Store> {
-    const store = new Store(openDatabase(url, onIdleError), clock);
-    await migrate(store.db, store.capabilities);
+    const opened = openDatabase(url, onIdleError);
+    const store = new Store(opened, clock);
+    try {
+      if (!store.capabilities.multiProcess) store.unlock = opened.lockForProcess?.();
+      await migrate(store.db, store.capabilities);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
+    this.unlock?.();
+    this.unlock = undefined;
   }
 
   executor(tx?: Tx): Executor {

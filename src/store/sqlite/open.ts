@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { OpenedDatabase } from '../dialect.ts';
 import type { Database } from '../schema.ts';
+import { lockSqliteForProcess } from './process-lock.ts';
 
 export function openSqlite(url: string): OpenedDatabase {
   const path = url.replace(/^sqlite:(\/\/)?/, '');
@@ -24,5 +25,6 @@ export function openSqlite(url: string): OpenedDatabase {
       eventsCarryTransactionIds: false,
     },
     description: `sqlite:${path}`,
+    lockForProcess: path === ':memory:' ? undefined : () => lockSqliteForProcess(path),
   };
 }
