@@ -87,39 +87,20 @@ export class GroupService {
     if (!(await options.exists(options.version))) {
       throw invalid('version', `model package group "${options.group}" has no version ${options.version}`);
     }
-    let from: number | undefined;
-    return this.deps.store.transaction(async (tx) => {
-      const record = await this.deps.store.mutateResource<GroupSpec, GroupStatus>({
-        kind: groupKind,
-        name: options.group,
-        tx,
-        change: (current) => {
-          from = current.status.aliases[options.alias];
-          return {
-            status: {
-              ...current.status,
-              aliases: { ...current.status.aliases, [options.alias]: options.version },
-            },
-          };
-        },
-      });
-      await this.deps.events.publish({
-        resource: `model-package/${options.group}/${options.version}`,
-        type: 'model-package.alias-moved',
-        detail: {
-          modelPackageGroupName: options.group,
-          alias: options.alias,
-          from: from ?? null,
-          to: options.version,
-          by: options.by,
-        },
-        tx,
-      });
-      return record;
+    return this.moveAlias({
+      group: options.group,
+      alias: options.alias,
+      by: options.by,
+      to: options.version,
     });
   }
 
-  async removeAlias(options: { group: string; alias: string; by: string }): Promise<GroupRecord> {
+  removeAlias(options: { group: string; alias: string; by: string }): Promise<GroupRecord> {
+    return this.moveAlias({ ...options, to: null });
+  }
+
+  /** Points the alias at `to` (null removes it) and publishes the move in the same transaction. */
+  private moveAlias(options: { group: string; alias: string; by: string; to: number | null }) {
     let from: number | undefined;
     return this.deps.store.transaction(async (tx) => {
       const record = await this.deps.store.mutateResource<GroupSpec, GroupStatus>({
@@ -127,21 +108,23 @@ export class GroupService {
         name: options.group,
         tx,
         change: (current) => {
-          from = current.status.aliases[options.alias];
-          if (from === undefined)
+          const { [options.alias]: previous, ...others } = current.status.aliases;
+          from = previous;
+          if (options.to === null && from === undefined)
             throw CoreErrors.notFound({ kind: 'alias', name: `${options.group}/${options.alias}` });
-          const { [options.alias]: _removed, ...aliases } = current.status.aliases;
+          const aliases =
+            options.to === null ? others : { ...current.status.aliases, [options.alias]: options.to };
           return { status: { ...current.status, aliases } };
         },
       });
       await this.deps.events.publish({
-        resource: `model-package/${options.group}/${from}`,
+        resource: `model-package/${options.group}/${options.to ?? from}`,
         type: 'model-package.alias-moved',
         detail: {
           modelPackageGroupName: options.group,
           alias: options.alias,
           from: from ?? null,
-          to: null,
+          to: options.to,
           by: options.by,
         },
         tx,

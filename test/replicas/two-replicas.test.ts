@@ -26,6 +26,8 @@ after(async () => {
 
 const token = 'slw_two-replicas-token-0123456789';
 
+type CliServer = Awaited<ReturnType<typeof startCliServer>>;
+
 async function executionsOf(client: SlipwayClient, workflowName: string): Promise<Described[]> {
   return (await client.get<{ items: Described[] }>('/api/v1/executions', { workflowName })).items;
 }
@@ -42,8 +44,21 @@ test('two replicas on one PostgreSQL: a rule fires once per event from either, a
     SLIPWAY_DATABASE_URL: database!.url,
     SLIPWAY_ARTIFACTS_URL: pathToFileURL(join(folder.path, 'artifacts')).href,
   });
-  // Started together on an empty database: they take turns at migrating.
-  const [a, b] = await Promise.all([startCliServer(env('a')), startCliServer(env('b'))]);
+  // Started together on an empty database: they take turns at migrating and at the first token.
+  const started = await Promise.allSettled([startCliServer(env('a')), startCliServer(env('b'))]);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const result of started)
+      if (result.status === 'fulfilled') {
+        result.value.child.kill('SIGKILL');
+        await once(result.value.child, 'exit');
+      }
+    throw failed.reason;
+  }
+  const [a, b] = started.map((result) => (result as PromiseFulfilledResult<CliServer>).value) as [
+    CliServer,
+    CliServer,
+  ];
   try {
     const onA = new SlipwayClient({ url: a.url, token });
     const onB = new SlipwayClient({ url: b.url, token });

@@ -134,15 +134,25 @@ export class TokenService {
     home: string;
     preset?: string;
   }): Promise<{ token: string; file: string } | undefined> {
-    const admins = await this.store.db
-      .selectFrom('tokens')
-      .select('id')
-      .where('role', '=', 'admin')
-      .where('revoked_at', 'is', null)
-      .limit(1)
-      .execute();
-    if (admins.length > 0) return undefined;
-    const { token } = await this.create({ name: 'initial-admin', role: 'admin', secret: options.preset });
+    const adminExists = async () =>
+      (
+        await this.store.db
+          .selectFrom('tokens')
+          .select('id')
+          .where('role', '=', 'admin')
+          .where('revoked_at', 'is', null)
+          .limit(1)
+          .execute()
+      ).length > 0;
+    if (await adminExists()) return undefined;
+    let token: string;
+    try {
+      ({ token } = await this.create({ name: 'initial-admin', role: 'admin', secret: options.preset }));
+    } catch (error) {
+      // Replicas starting together on an empty database: another one stored the preset first.
+      if (await adminExists()) return undefined;
+      throw error;
+    }
     const file = adminTokenFile(options.home);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${token}\n`, { mode: 0o600 });
